@@ -1,0 +1,127 @@
+package dev.s3pool.internal;
+
+import dev.s3pool.CallArgs;
+import dev.s3pool.S3TransferException;
+import dev.s3pool.TransferCancelledException;
+import dev.s3pool.TransferFuture;
+import dev.s3pool.TransferId;
+import dev.s3pool.TransferMeta;
+import dev.s3pool.wire.TransferStatus;
+import dev.s3pool.wire.TransferUpdate;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/** The client-side mirror of one transfer; completed from the monitor topic. */
+public final class DefaultTransferFuture implements TransferFuture {
+
+  private final Meta meta;
+  private final CompletableFuture<Void> promise = new CompletableFuture<>();
+  private final Consumer<TransferId> canceller;
+  private volatile boolean remoteDone;
+  private volatile long bytesDone;
+  private volatile long totalBytes = -1;
+
+  public DefaultTransferFuture(CallArgs callArgs, TransferId id, Consumer<TransferId> canceller) {
+    this.meta = new Meta(callArgs, id);
+    this.canceller = canceller;
+    // Cancelling the CompletableFuture itself (completion().cancel(..)) must cancel the transfer.
+    promise.whenComplete(
+        (ok, error) -> {
+          if (error instanceof CancellationException && !remoteDone) {
+            canceller.accept(id);
+          }
+        });
+  }
+
+  /** Applies an update from the monitor topic; returns true when it ended the transfer. */
+  public boolean apply(TransferUpdate update) {
+    bytesDone = update.bytesDone();
+    totalBytes = update.totalBytes();
+    if (!update.status().isDone()) {
+      return false;
+    }
+    remoteDone = true;
+    if (update.status() == TransferStatus.SUCCEEDED) {
+      promise.complete(null);
+    } else {
+      promise.completeExceptionally(update.error().toException());
+    }
+    return true;
+  }
+
+  /** Fails the transfer locally (the request could not be sent, the fleet died, ...). */
+  public void fail(RuntimeException error) {
+    remoteDone = true;
+    promise.completeExceptionally(error);
+  }
+
+  /** Bytes written so far, as last reported. */
+  public long bytesDone() {
+    return bytesDone;
+  }
+
+  /** Object size, or -1 while unknown. */
+  public long totalBytes() {
+    return totalBytes;
+  }
+
+  @Override
+  public boolean done() {
+    return promise.isDone();
+  }
+
+  @Override
+  public void result() {
+    try {
+      promise.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new S3TransferException(String.valueOf(cause), 0, null, null, cause);
+    } catch (TransferCancelledException e) {
+      throw e;
+    } catch (CancellationException e) {
+      throw new TransferCancelledException("transfer " + meta.transferId() + " was cancelled");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancel();
+      throw new TransferCancelledException(
+          "interrupted while waiting for transfer " + meta.transferId() + "; it was cancelled");
+    }
+  }
+
+  @Override
+  public void cancel() {
+    if (!promise.isDone()) {
+      canceller.accept(meta.transferId());
+    }
+  }
+
+  @Override
+  public TransferMeta meta() {
+    return meta;
+  }
+
+  @Override
+  public CompletableFuture<Void> completion() {
+    return promise;
+  }
+
+  @Override
+  public String toString() {
+    return "TransferFuture[" + meta.transferId() + ", done=" + done() + "]";
+  }
+
+  private record Meta(CallArgs callArgs, TransferId transferId, Map<String, Object> userContext)
+      implements TransferMeta {
+    Meta(CallArgs callArgs, TransferId transferId) {
+      this(callArgs, transferId, new ConcurrentHashMap<>());
+    }
+  }
+}
