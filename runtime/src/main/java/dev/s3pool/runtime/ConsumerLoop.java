@@ -1,0 +1,86 @@
+package dev.s3pool.runtime;
+
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A thread that takes messages from one queue in a transacted session and commits after each one
+ * is handled, so that a message is acknowledged only together with what its handler sent. If the
+ * handler throws, or the JVM dies before the commit, the broker delivers the message again.
+ */
+public final class ConsumerLoop implements Runnable {
+
+  /** Handles one message; runs on the loop's thread and sends through the loop's session. */
+  public interface Handler {
+    void handle(Message message) throws Exception;
+  }
+
+  /** Makes the handler once the loop's session exists. */
+  public interface HandlerFactory {
+    Handler create(Session session) throws JMSException;
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+  private static final long RECEIVE_TIMEOUT_MILLIS = 250;
+
+  private final Connection connection;
+  private final String queue;
+  private final HandlerFactory handlers;
+  private volatile boolean running = true;
+
+  public ConsumerLoop(Connection connection, String queue, HandlerFactory handlers) {
+    this.connection = connection;
+    this.queue = queue;
+    this.handlers = handlers;
+  }
+
+  /** Starts the loop on a new non-daemon thread. */
+  public Thread start(String threadName) {
+    Thread thread = new Thread(this, threadName);
+    thread.start();
+    return thread;
+  }
+
+  /** Asks the loop to finish the message in hand and stop. */
+  public void stop() {
+    running = false;
+  }
+
+  @Override
+  public void run() {
+    try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+      Handler handler = handlers.create(session);
+      while (running) {
+        Message message = consumer.receive(RECEIVE_TIMEOUT_MILLIS);
+        if (message == null) {
+          continue;
+        }
+        try {
+          handler.handle(message);
+          session.commit();
+        } catch (Exception e) {
+          log.error("queue={} handling failed; the message will be delivered again", queue, e);
+          rollbackQuietly(session);
+        }
+      }
+    } catch (JMSException e) {
+      if (running) {
+        log.error("queue={} consumer stopped: {}", queue, e.toString());
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Session session) {
+    try {
+      session.rollback();
+    } catch (JMSException e) {
+      log.warn("rollback failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.s3pool.runtime;
+
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/** Connection factories for child JVMs, by broker URL. */
+public final class Jms {
+
+  private Jms() {}
+
+  /**
+   * A factory for {@code url} (Artemis core URL such as {@code tcp://127.0.0.1:61616}) with
+   * consumer window 0: a consumer holds no prefetched messages, so jobs go to whichever worker is
+   * free (competing consumers), and a slow worker never sits on a backlog.
+   */
+  public static ConnectionFactory connectionFactory(String url, String user, String password) {
+    ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, user, password);
+    factory.setConsumerWindowSize(0);
+    factory.setReconnectAttempts(-1);
+    factory.setRetryInterval(500);
+    factory.setRetryIntervalMultiplier(1.5);
+    factory.setMaxRetryInterval(5_000);
+    return factory;
+  }
+}

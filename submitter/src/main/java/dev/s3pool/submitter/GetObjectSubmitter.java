@@ -1,0 +1,233 @@
+package dev.s3pool.submitter;
+
+import dev.s3pool.ProcessTransferConfig;
+import dev.s3pool.runtime.ExtraArgsMapping;
+import dev.s3pool.runtime.S3Errors;
+import dev.s3pool.wire.DownloadFileRequest;
+import dev.s3pool.wire.ErrorKind;
+import dev.s3pool.wire.ExtraArgs;
+import dev.s3pool.wire.GetObjectJob;
+import dev.s3pool.wire.TransferError;
+import dev.s3pool.wire.TransferStatus;
+import dev.s3pool.wire.TransferUpdate;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/**
+ * Turns a {@link DownloadFileRequest} into {@link GetObjectJob}s: finds the size (HeadObject
+ * unless the caller gave it), allocates the temporary file beside the target, registers the
+ * transfer with the coordinator and sends one job per part.
+ */
+final class GetObjectSubmitter {
+
+  private static final Logger log = LoggerFactory.getLogger(GetObjectSubmitter.class);
+  private static final char[] SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+  private final S3Client s3;
+  private final ProcessTransferConfig config;
+  private final TransferCoordinator coordinator;
+  private final SecureRandom random = new SecureRandom();
+
+  GetObjectSubmitter(S3Client s3, ProcessTransferConfig config, TransferCoordinator coordinator) {
+    this.s3 = s3;
+    this.config = config;
+    this.coordinator = coordinator;
+  }
+
+  /** Handles one request; everything it sends goes out when the caller commits. */
+  void submit(DownloadFileRequest request, Destination replyTo, String correlationId, Outbox out)
+      throws JMSException {
+    if (coordinator.isCancelled(request.transferId())) {
+      coordinator.endedBeforeStart(request.transferId());
+      fail(request, replyTo, correlationId, out,
+          TransferError.of(ErrorKind.CANCELLED,
+              "transfer " + request.transferId() + " was cancelled"));
+      return;
+    }
+    TransferError invalid = validate(request);
+    if (invalid != null) {
+      coordinator.endedBeforeStart(request.transferId());
+      fail(request, replyTo, correlationId, out, invalid);
+      return;
+    }
+    Path target = Path.of(request.filename());
+    long size;
+    String etag = null;
+    if (request.expectedSize() != null) {
+      size = request.expectedSize();
+    } else {
+      try {
+        HeadObjectResponse head = s3.headObject(headRequest(request));
+        size = head.contentLength();
+        etag = head.eTag();
+      } catch (SdkException e) {
+        coordinator.endedBeforeStart(request.transferId());
+        fail(request, replyTo, correlationId, out, S3Errors.describe(e, "HeadObject"));
+        return;
+      }
+    }
+    Path temp;
+    try {
+      temp = allocateTempFile(target, size);
+    } catch (IOException e) {
+      coordinator.endedBeforeStart(request.transferId());
+      fail(request, replyTo, correlationId, out,
+          TransferError.of(ErrorKind.LOCAL_IO,
+              "cannot create the download file for " + target + ": "
+                  + S3Errors.localMessage(e)));
+      return;
+    }
+    List<PartPlan.Part> parts =
+        PartPlan.split(size, config.multipartThreshold(), config.multipartChunksize());
+    TransferRecord record =
+        new TransferRecord(
+            request.transferId(),
+            request.clientId(),
+            replyTo,
+            correlationId,
+            temp,
+            target,
+            size,
+            parts.size());
+    if (!coordinator.register(record)) {
+      deleteQuietly(temp);
+      fail(request, replyTo, correlationId, out,
+          TransferError.of(ErrorKind.CANCELLED,
+              "transfer " + request.transferId() + " was cancelled"));
+      return;
+    }
+    log.info(
+        "transferId={} bucket={} key={} size={} parts={}",
+        request.transferId(),
+        request.bucket(),
+        request.key(),
+        size,
+        parts.size());
+    for (PartPlan.Part part : parts) {
+      out.sendJob(
+          new GetObjectJob(
+              request.transferId(),
+              request.bucket(),
+              request.key(),
+              temp.toString(),
+              target.toString(),
+              part.index(),
+              parts.size(),
+              part.offset(),
+              part.length(),
+              part.range(),
+              etag,
+              request.extraArgs()));
+    }
+  }
+
+  /** Null when the request may run, else why not. */
+  private static TransferError validate(DownloadFileRequest request) {
+    try {
+      ExtraArgs.validate(request.extraArgs());
+    } catch (IllegalArgumentException e) {
+      return TransferError.of(ErrorKind.INVALID_REQUEST, e.getMessage());
+    }
+    if (request.bucket().isBlank() || request.key().isBlank()) {
+      return TransferError.of(
+          ErrorKind.INVALID_REQUEST,
+          "bucket and key must not be blank: bucket='" + request.bucket() + "' key='"
+              + request.key() + "'");
+    }
+    if (request.expectedSize() != null && request.expectedSize() < 0) {
+      return TransferError.of(
+          ErrorKind.INVALID_REQUEST, "expectedSize must be >= 0: " + request.expectedSize());
+    }
+    Path target = Path.of(request.filename());
+    if (!target.isAbsolute()) {
+      return TransferError.of(
+          ErrorKind.INVALID_REQUEST, "filename must be an absolute path: " + request.filename());
+    }
+    if (Files.isDirectory(target)) {
+      return TransferError.of(
+          ErrorKind.LOCAL_IO, "destination is a directory: " + request.filename());
+    }
+    return null;
+  }
+
+  private HeadObjectRequest headRequest(DownloadFileRequest request) {
+    HeadObjectRequest.Builder head =
+        HeadObjectRequest.builder().bucket(request.bucket()).key(request.key());
+    ExtraArgsMapping.apply(request.extraArgs(), head);
+    return head.build();
+  }
+
+  /** {@code filename.<8 random chars>} in the target's directory, sized to the object. */
+  private Path allocateTempFile(Path target, long size) throws IOException {
+    Path parent = target.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new java.nio.file.NoSuchFileException(String.valueOf(parent), null,
+          "destination directory does not exist");
+    }
+    for (int attempt = 0; ; attempt++) {
+      Path temp = target.resolveSibling(target.getFileName() + "." + randomSuffix());
+      try {
+        Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+            .close();
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt < 5) {
+          continue;
+        }
+        throw e;
+      }
+      try (RandomAccessFile file = new RandomAccessFile(temp.toFile(), "rw")) {
+        file.setLength(size);
+      } catch (IOException e) {
+        deleteQuietly(temp);
+        throw e;
+      }
+      return temp;
+    }
+  }
+
+  private String randomSuffix() {
+    char[] suffix = new char[8];
+    for (int i = 0; i < suffix.length; i++) {
+      suffix[i] = SUFFIX_CHARS[random.nextInt(SUFFIX_CHARS.length)];
+    }
+    return new String(suffix);
+  }
+
+  private static void fail(
+      DownloadFileRequest request,
+      Destination replyTo,
+      String correlationId,
+      Outbox out,
+      TransferError error)
+      throws JMSException {
+    TransferStatus status =
+        error.kind() == ErrorKind.CANCELLED ? TransferStatus.CANCELLED : TransferStatus.FAILED;
+    log.info("transferId={} status={} {}", request.transferId(), status, error.message());
+    out.publish(
+        new TransferUpdate(request.transferId(), status, -1, 0, 0, 0, error),
+        request.clientId(),
+        replyTo,
+        correlationId);
+  }
+
+  private static void deleteQuietly(Path temp) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      log.warn("cannot delete {}: {}", temp, e.toString());
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.s3pool.submitter;
+
+import dev.s3pool.wire.Destinations;
+import dev.s3pool.wire.TransferUpdate;
+import dev.s3pool.wire.WireCodec;
+import dev.s3pool.wire.WireMessage;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
+/**
+ * Sends from one thread's transacted session: what is sent goes out when that thread commits, in
+ * the same transaction as the message it is handling.
+ */
+final class Outbox {
+
+  private final Session session;
+  private final MessageProducer producer;
+  private final Destination jobs;
+  private final Destination monitor;
+
+  Outbox(Session session) throws JMSException {
+    this.session = session;
+    this.producer = session.createProducer(null);
+    this.jobs = session.createQueue(Destinations.WORKER_JOBS);
+    this.monitor = session.createTopic(Destinations.MONITOR);
+  }
+
+  void sendJob(WireMessage job) throws JMSException {
+    producer.send(jobs, WireCodec.encode(session, job));
+  }
+
+  /**
+   * Publishes a transfer's state on the monitor topic (tagged with the asking client's id for its
+   * selector) and, once it is done, replies to the request's JMSReplyTo.
+   */
+  void publish(TransferUpdate update, String clientId, Destination replyTo, String correlationId)
+      throws JMSException {
+    Message m = WireCodec.encode(session, update);
+    if (clientId != null) {
+      m.setStringProperty(WireCodec.CLIENT_ID_PROPERTY, clientId);
+    }
+    producer.send(monitor, m);
+    if (replyTo != null && update.status().isDone()) {
+      Message reply = WireCodec.encode(session, update);
+      reply.setJMSCorrelationID(correlationId);
+      producer.send(replyTo, reply);
+    }
+  }
+
+  void publish(TransferRecord record) throws JMSException {
+    publish(record.update(), record.clientId, record.replyTo, record.correlationId);
+  }
+}

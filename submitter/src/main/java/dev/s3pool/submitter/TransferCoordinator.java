@@ -1,0 +1,173 @@
+package dev.s3pool.submitter;
+
+import dev.s3pool.TransferId;
+import dev.s3pool.runtime.S3Errors;
+import dev.s3pool.wire.ErrorKind;
+import dev.s3pool.wire.JobCompleted;
+import dev.s3pool.wire.JobFailed;
+import dev.s3pool.wire.TransferError;
+import dev.s3pool.wire.TransferStatus;
+import jakarta.jms.JMSException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the state table: counts each part once, and when a transfer ends moves its temporary file
+ * onto the target (success) or deletes it (failure, cancel), then publishes the outcome.
+ */
+final class TransferCoordinator {
+
+  private static final Logger log = LoggerFactory.getLogger(TransferCoordinator.class);
+  private static final int REMEMBERED_IDS = 100_000;
+
+  private final Object lock = new Object();
+  private final Map<TransferId, TransferRecord> active = new HashMap<>();
+  private final Set<TransferId> ended = boundedSet();
+  private final Set<TransferId> cancelledBeforeStart = boundedSet();
+
+  /**
+   * Adds a transfer whose jobs are about to be sent. Returns false when it was cancelled before it
+   * got here; the caller then cleans up and reports the cancel.
+   */
+  boolean register(TransferRecord record) {
+    synchronized (lock) {
+      if (cancelledBeforeStart.remove(record.id)) {
+        ended.add(record.id);
+        return false;
+      }
+      active.put(record.id, record);
+      return true;
+    }
+  }
+
+  boolean isCancelled(TransferId id) {
+    synchronized (lock) {
+      return cancelledBeforeStart.contains(id);
+    }
+  }
+
+  /** Marks an id as ended without a record (failed before its jobs were sent). */
+  void endedBeforeStart(TransferId id) {
+    synchronized (lock) {
+      cancelledBeforeStart.remove(id);
+      ended.add(id);
+    }
+  }
+
+  void onCompleted(JobCompleted completed, Outbox out) throws JMSException {
+    synchronized (lock) {
+      TransferRecord record = active.get(completed.transferId());
+      if (record == null) {
+        return; // late or duplicate result of a transfer that already ended
+      }
+      if (!record.markPartDone(completed.partIndex(), completed.bytes())) {
+        log.debug(
+            "transferId={} part={} counted already; ignoring the duplicate",
+            completed.transferId(),
+            completed.partIndex());
+        return;
+      }
+      if (!record.allPartsDone()) {
+        if (record.partsExpected > 1) {
+          out.publish(record);
+        }
+        return;
+      }
+      try {
+        Files.move(
+            record.tempPath,
+            record.finalPath,
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+        end(record, TransferStatus.SUCCEEDED, null, out);
+      } catch (IOException e) {
+        end(
+            record,
+            TransferStatus.FAILED,
+            TransferError.of(
+                ErrorKind.LOCAL_IO,
+                "cannot move the download onto "
+                    + record.finalPath
+                    + ": "
+                    + S3Errors.localMessage(e)),
+            out);
+      }
+    }
+  }
+
+  void onFailed(JobFailed failed, Outbox out) throws JMSException {
+    synchronized (lock) {
+      TransferRecord record = active.get(failed.transferId());
+      if (record != null) {
+        log.error(
+            "transferId={} part={}/{} failed: {}",
+            failed.transferId(),
+            failed.partIndex() + 1,
+            record.partsExpected,
+            failed.error().message());
+        end(record, TransferStatus.FAILED, failed.error(), out);
+      }
+    }
+  }
+
+  /** Cancels a running transfer, or remembers the cancel for a request not yet handled. */
+  void cancel(TransferId id, Outbox out) throws JMSException {
+    synchronized (lock) {
+      TransferRecord record = active.get(id);
+      if (record != null) {
+        end(
+            record,
+            TransferStatus.CANCELLED,
+            TransferError.of(ErrorKind.CANCELLED, "transfer " + id + " was cancelled"),
+            out);
+      } else if (!ended.contains(id)) {
+        cancelledBeforeStart.add(id);
+      }
+    }
+  }
+
+  private void end(TransferRecord record, TransferStatus status, TransferError error, Outbox out)
+      throws JMSException {
+    active.remove(record.id);
+    ended.add(record.id);
+    if (status != TransferStatus.SUCCEEDED) {
+      deleteQuietly(record);
+    }
+    record.end(status, error);
+    log.info(
+        "transferId={} status={} bytes={} parts={}",
+        record.id,
+        status,
+        record.totalBytes,
+        record.partsExpected);
+    out.publish(record);
+  }
+
+  private static void deleteQuietly(TransferRecord record) {
+    try {
+      Files.deleteIfExists(record.tempPath);
+    } catch (IOException e) {
+      log.warn("transferId={} cannot delete {}: {}", record.id, record.tempPath, e.toString());
+    }
+  }
+
+  private static Set<TransferId> boundedSet() {
+    return Collections.newSetFromMap(
+        new LinkedHashMap<>() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<TransferId, Boolean> eldest) {
+            return size() > REMEMBERED_IDS;
+          }
+        });
+  }
+}

@@ -1,0 +1,187 @@
+package dev.s3pool.worker;
+
+import dev.s3pool.runtime.ExtraArgsMapping;
+import dev.s3pool.runtime.S3Errors;
+import dev.s3pool.wire.ErrorKind;
+import dev.s3pool.wire.GetObjectJob;
+import dev.s3pool.wire.JobCompleted;
+import dev.s3pool.wire.JobFailed;
+import dev.s3pool.wire.TransferError;
+import dev.s3pool.wire.WireMessage;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * Executes one {@link GetObjectJob}: a GET of the job's range, streamed into the temporary file
+ * at the job's offset with positional writes through a fixed-size buffer. Streaming errors are
+ * retried (5 attempts in all), each attempt rewriting the job's own range from its start; S3
+ * errors fail at once.
+ */
+final class GetObjectWorker {
+
+  static final int MAX_ATTEMPTS = 5;
+  static final int BUFFER_BYTES = 128 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(GetObjectWorker.class);
+
+  private final S3Client s3;
+  private final String name;
+  private final RetryConfig retryConfig;
+  private final byte[] buffer = new byte[BUFFER_BYTES];
+
+  GetObjectWorker(S3Client s3, String name, Duration retryWait) {
+    this.s3 = s3;
+    this.name = name;
+    this.retryConfig =
+        RetryConfig.custom()
+            .maxAttempts(MAX_ATTEMPTS)
+            .waitDuration(retryWait)
+            .retryExceptions(StreamingException.class)
+            .build();
+  }
+
+  /** Runs the job; returns the result to report, or null when the transfer already ended. */
+  WireMessage run(GetObjectJob job) {
+    Path temp = Path.of(job.tempPath());
+    String part = (job.partIndex() + 1) + "/" + job.partCount();
+    Retry retry = Retry.of("transferId=" + job.transferId() + " part=" + part, retryConfig);
+    retry
+        .getEventPublisher()
+        .onRetry(
+            e ->
+                log.warn(
+                    "transferId={} part={} attempt {}/{} failed, retrying: {}",
+                    job.transferId(),
+                    part,
+                    e.getNumberOfRetryAttempts(),
+                    MAX_ATTEMPTS,
+                    String.valueOf(e.getLastThrowable())));
+    try {
+      long bytes = retry.executeCheckedSupplier(() -> fetch(job, temp));
+      return new JobCompleted(job.transferId(), job.partIndex(), bytes, name);
+    } catch (TransferEndedException e) {
+      log.debug("transferId={} part={} skipped: the transfer already ended", job.transferId(),
+          part);
+      return null;
+    } catch (StreamingException e) {
+      IOException last = e.getCause();
+      log.error("transferId={} part={} giving up after {} attempts: {}", job.transferId(), part,
+          MAX_ATTEMPTS, last.toString());
+      return failed(
+          job,
+          new TransferError(
+              ErrorKind.RETRIES_EXCEEDED,
+              0,
+              null,
+              "GetObject",
+              "Max Retries Exceeded: part " + part + " of s3://" + job.bucket() + "/" + job.key()
+                  + " failed " + MAX_ATTEMPTS + " times; last error: " + last,
+              last.getClass().getName(),
+              last.getMessage()));
+    } catch (SdkException e) {
+      return failed(job, S3Errors.describe(e, "GetObject"));
+    } catch (SizeMismatchException e) {
+      return failed(job, TransferError.of(ErrorKind.INTERNAL, e.getMessage()));
+    } catch (IOException e) {
+      return failed(
+          job,
+          TransferError.of(
+              ErrorKind.LOCAL_IO,
+              "cannot write to " + temp + ": " + S3Errors.localMessage(e)));
+    } catch (Throwable e) {
+      return failed(job, S3Errors.describe(e, "GetObject"));
+    }
+  }
+
+  private JobFailed failed(GetObjectJob job, TransferError error) {
+    return new JobFailed(job.transferId(), job.partIndex(), error, name);
+  }
+
+  /** One attempt. */
+  private long fetch(GetObjectJob job, Path temp)
+      throws IOException, StreamingException, TransferEndedException, SizeMismatchException {
+    FileChannel file;
+    try {
+      file = FileChannel.open(temp, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      throw new TransferEndedException();
+    }
+    try (file;
+        ResponseInputStream<GetObjectResponse> body = s3.getObject(request(job))) {
+      ByteBuffer view = ByteBuffer.wrap(buffer);
+      long written = 0;
+      while (true) {
+        int n;
+        try {
+          n = body.read(buffer);
+        } catch (IOException e) {
+          body.abort();
+          throw new StreamingException(e);
+        }
+        if (n < 0) {
+          break;
+        }
+        if (written + n > job.length()) {
+          body.abort();
+          throw new SizeMismatchException(
+              "s3://" + job.bucket() + "/" + job.key() + " part " + (job.partIndex() + 1)
+                  + " delivered more than the expected " + job.length()
+                  + " bytes: the object is larger than its expected size");
+        }
+        view.clear().limit(n);
+        long position = job.offset() + written;
+        while (view.hasRemaining()) {
+          position += file.write(view, position);
+        }
+        written += n;
+      }
+      if (written < job.length()) {
+        throw new StreamingException(
+            new EOFException(
+                "premature end of body: got " + written + " of " + job.length() + " bytes"));
+      }
+      return written;
+    }
+  }
+
+  private static GetObjectRequest request(GetObjectJob job) {
+    GetObjectRequest.Builder b = GetObjectRequest.builder().bucket(job.bucket()).key(job.key());
+    if (job.range() != null) {
+      b.range(job.range());
+    }
+    if (job.etag() != null) {
+      b.ifMatch(job.etag());
+    }
+    ExtraArgsMapping.apply(job.extraArgs(), b);
+    return b.build();
+  }
+
+  /** The temporary file is gone: the transfer failed or was cancelled meanwhile. */
+  static final class TransferEndedException extends Exception {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** The body was longer than the part: the object is not the size the submitter planned for. */
+  static final class SizeMismatchException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    SizeMismatchException(String message) {
+      super(message);
+    }
+  }
+}
