@@ -5,7 +5,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -15,16 +14,13 @@ final class S3ClientFactory {
 
   private S3ClientFactory() {}
 
-  /** A client for {@code config}; whatever it leaves unset comes from the AWS default chains. */
+  /**
+   * A client for {@code config}; whatever it leaves unset comes from the AWS default chains. The
+   * HTTP client is the SDK's default (Apache 5), with its default timeouts: this client only
+   * lists objects, the child JVMs move the data.
+   */
   static S3Client create(S3ClientConfig config) {
-    S3ClientBuilder builder =
-        S3Client.builder()
-            // Several HTTP clients are on the classpath; name one instead of letting the SDK pick.
-            .httpClientBuilder(
-                ApacheHttpClient.builder()
-                    .connectionTimeout(config.connectTimeout())
-                    .socketTimeout(config.readTimeout()))
-            .forcePathStyle(config.forcePathStyle());
+    S3ClientBuilder builder = S3Client.builder().forcePathStyle(config.forcePathStyle());
     config.region().ifPresent(region -> builder.region(Region.of(region)));
     config.endpointOverride().ifPresent(builder::endpointOverride);
     config
