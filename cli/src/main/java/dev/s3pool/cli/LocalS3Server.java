@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobProviderMetadata;
@@ -40,6 +41,7 @@ public final class LocalS3Server implements AutoCloseable {
   private static final String DEFAULT_SECRET_KEY = "s3pool-local-secret-key";
   private static final String REGION = "us-east-1";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   private final BlobStoreContext context;
   private final S3Proxy proxy;
@@ -164,8 +166,16 @@ public final class LocalS3Server implements AutoCloseable {
     return served.blobMetadataCalls.get();
   }
 
-  /** Creates a bucket; does nothing when it exists. */
+  /**
+   * Creates a bucket; does nothing when it exists.
+   *
+   * @throws IllegalArgumentException when {@code bucket} breaks S3's naming rules (3 to 63
+   *     lowercase letters, digits, dots and hyphens), which S3Proxy enforces on every request
+   */
   public void createBucket(String bucket) {
+    if (!BUCKET_NAME.matcher(bucket).matches()) {
+      throw new IllegalArgumentException("not a valid S3 bucket name: '" + bucket + "'");
+    }
     context.getBlobStore().createContainerInLocation(null, bucket);
   }
 

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -97,6 +99,12 @@ class LocalS3ServerTest {
           assertThrows(S3Exception.class, () -> intruder.listObjectsV2(b -> b.bucket(BUCKET)));
       assertEquals(403, e.statusCode());
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"b", "Upper", "under_score", "-leading", "trailing-"})
+  void createBucket_refusesNamesS3ClientsCannotUse(String bucket) {
+    assertThrows(IllegalArgumentException.class, () -> server.createBucket(bucket));
   }
 
   private static byte[] randomBytes(int size) {
