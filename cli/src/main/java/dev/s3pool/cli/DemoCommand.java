@@ -123,7 +123,7 @@ final class DemoCommand {
           row.object().key(),
           row.object().sizeBytes(),
           seconds(row.nanos()),
-          megabytesPerSecond(row.object().sizeBytes(), row.nanos()),
+          row.error() == null ? megabytesPerSecond(row.object().sizeBytes(), row.nanos()) : "-",
           result);
       totalBytes += row.object().sizeBytes();
       totalNanos += row.nanos();
@@ -134,7 +134,7 @@ final class DemoCommand {
         "total",
         totalBytes,
         seconds(totalNanos),
-        megabytesPerSecond(totalBytes, totalNanos),
+        problems.isEmpty() ? megabytesPerSecond(totalBytes, totalNanos) : "-",
         ok + " of " + rows.size() + " OK");
     out.println("(the first download includes starting the broker, submitter and worker JVMs)");
     for (String problem : problems) {
