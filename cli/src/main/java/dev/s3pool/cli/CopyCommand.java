@@ -68,9 +68,12 @@ final class CopyCommand {
   }
 
   private int copyPrefix(ProcessPoolDownloader downloader) {
+    Path dir = Path.of(cp.destination());
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("not a directory: " + dir.toAbsolutePath());
+    }
     String prefix = TargetPaths.directoryPrefix(cp.key());
-    List<S3Object> listing = list(cp.clientConfig(), cp.bucket(), prefix);
-    Plan plan = plan(cp.bucket(), prefix, Path.of(cp.destination()), listing);
+    Plan plan = plan(cp.bucket(), prefix, dir, list(cp.clientConfig(), cp.bucket(), prefix));
     int failures = plan.refusals().size();
     for (String refusal : plan.refusals()) {
       err.println("s3pool: cp: " + refusal);
@@ -84,7 +87,8 @@ final class CopyCommand {
                 cp.bucket(), download.key(), download.target(), Map.of(), download.sizeBytes());
         started.add(Map.entry(download, future));
       } catch (IOException | RuntimeException e) {
-        failures += reportFailure(download, e);
+        reportFailure(download, e);
+        failures++;
       }
     }
     for (Map.Entry<Download, TransferFuture> transfer : started) {
@@ -93,15 +97,15 @@ final class CopyCommand {
         transfer.getValue().result();
         out.println("download: " + source(download.key()) + " to " + download.target());
       } catch (RuntimeException e) {
-        failures += reportFailure(download, e);
+        reportFailure(download, e);
+        failures++;
       }
     }
     return failures == 0 ? S3Pool.OK : S3Pool.FAILED;
   }
 
-  private int reportFailure(Download download, Exception e) {
+  private void reportFailure(Download download, Exception e) {
     err.println("s3pool: cp failed: " + source(download.key()) + ": " + S3Pool.describe(e));
-    return 1;
   }
 
   /**
