@@ -12,8 +12,7 @@ sealed interface Command {
   record Help() implements Command {}
 
   /**
-   * {@code s3pool cp s3://BUCKET/KEY DEST}, or with {@code recursive} every object under the
-   * prefix {@code key}.
+   * {@code s3pool cp s3://BUCKET/KEY DEST}; with {@code recursive}, {@code key} is a prefix.
    *
    * @param destination DEST as given; a trailing "/" marks a directory
    * @param expectedSize the object's size when given, else null

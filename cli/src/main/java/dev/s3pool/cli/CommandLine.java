@@ -88,11 +88,12 @@ final class CommandLine {
       case "demo" -> parseDemo(rest);
       case "submitter" -> new Command.Child(Command.Role.SUBMITTER, rest);
       case "worker" -> new Command.Child(Command.Role.WORKER, rest);
-      default -> throw new UsageException(
-          (command.startsWith("-") ? "unknown option '" : "unknown command '")
-              + command
-              + "'"
-              + HINT);
+      default ->
+          throw new UsageException(
+              (command.startsWith("-") ? "unknown option '" : "unknown command '")
+                  + command
+                  + "'"
+                  + HINT);
     };
   }
 
@@ -167,8 +168,8 @@ final class CommandLine {
   }
 
   /**
-   * A byte count: digits with an optional KiB, MiB or GiB suffix, or a sum of such terms
-   * ({@code 8MiB+1}).
+   * A byte count such as 8388608, 8MiB or 8MiB+1: digits with an optional KiB, MiB or GiB suffix,
+   * or a sum of such terms.
    *
    * @throws IllegalArgumentException when {@code text} is none of these
    */
@@ -277,8 +278,7 @@ final class CommandLine {
       try {
         return convert.apply(raw);
       } catch (IllegalArgumentException e) {
-        throw new UsageException(
-            "bad value for " + option + " '" + raw + "': " + e.getMessage());
+        throw new UsageException("bad value for " + option + " '" + raw + "': " + e.getMessage());
       }
     }
   }

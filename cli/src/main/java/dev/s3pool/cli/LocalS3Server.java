@@ -133,10 +133,12 @@ public final class LocalS3Server implements AutoCloseable {
     return endpoint;
   }
 
+  /** The access key requests must be signed with. */
   public String accessKey() {
     return accessKey;
   }
 
+  /** The secret key requests must be signed with. */
   public String secretKey() {
     return secretKey;
   }
@@ -158,9 +160,9 @@ public final class LocalS3Server implements AutoCloseable {
 
   /**
    * How many HeadObject requests this server has answered so far. Counted where S3Proxy asks its
-   * blob store for an object's metadata, which a plain GetObject, PutObject or listing never
-   * does; conditional writes (If-Match / If-None-Match) and multipart uploads through HTTP also
-   * ask, and are counted too.
+   * blob store for an object's metadata: GetObject, plain PutObject, listings and {@link
+   * #putObject} never do; besides HeadObject only conditional writes (If-Match, If-None-Match) and
+   * CompleteMultipartUpload over HTTP do, and count too.
    */
   public long headObjectCount() {
     return served.blobMetadataCalls.get();

@@ -16,8 +16,8 @@ final class S3ClientFactory {
 
   /**
    * A client for {@code config}; whatever it leaves unset comes from the AWS default chains. The
-   * HTTP client is the SDK's default (Apache 5), with its default timeouts: this client only
-   * lists objects, the child JVMs move the data.
+   * HTTP client is the SDK's default (Apache 5), with its default timeouts: this client only lists
+   * objects, the child JVMs move the data.
    */
   static S3Client create(S3ClientConfig config) {
     S3ClientBuilder builder = S3Client.builder().forcePathStyle(config.forcePathStyle());

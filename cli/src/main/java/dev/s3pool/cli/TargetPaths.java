@@ -24,8 +24,8 @@ final class TargetPaths {
   /**
    * The file for {@code relativeKey} (a key with the listed prefix removed) below {@code dir}.
    *
-   * @throws IllegalArgumentException saying why the key has no safe place below {@code dir}: it
-   *     is empty, absolute, has a "." or ".." segment, is not a valid path, or resolves outside
+   * @throws IllegalArgumentException saying why the key has no safe place below {@code dir}: it is
+   *     empty, absolute, has a "." or ".." segment, is not a valid path, or resolves outside
    */
   static Path resolve(Path dir, String relativeKey) {
     if (relativeKey.isEmpty() || relativeKey.endsWith("/")) {

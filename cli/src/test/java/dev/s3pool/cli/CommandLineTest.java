@@ -73,7 +73,8 @@ class CommandLineTest {
 
     assertEquals("key", cp.key());
     assertEquals("dest/", cp.destination());
-    assertEquals(Optional.of(URI.create("http://127.0.0.1:9000")), cp.clientConfig().endpointOverride());
+    assertEquals(
+        Optional.of(URI.create("http://127.0.0.1:9000")), cp.clientConfig().endpointOverride());
     assertTrue(cp.clientConfig().forcePathStyle());
     assertEquals(Optional.of("eu-west-1"), cp.clientConfig().region());
     assertEquals(Map.of("VersionId", "v1"), cp.extraArgs());
@@ -97,29 +98,42 @@ class CommandLineTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "--multipart-chunksize|-1|bad value for --multipart-chunksize '-1': multipartChunksize must be > 0: -1",
-        "--multipart-chunksize|0|bad value for --multipart-chunksize '0': multipartChunksize must be > 0: 0",
-        "--multipart-chunksize|abc|bad value for --multipart-chunksize 'abc': not a byte size (like 8388608, 8MiB or 8MiB+1)",
-        "--multipart-threshold|-5|bad value for --multipart-threshold '-5': multipartThreshold must be >= 0: -5",
-        "--multipart-threshold|8XiB|bad value for --multipart-threshold '8XiB': not a byte size (like 8388608, 8MiB or 8MiB+1)",
-        "--max-request-processes|0|bad value for --max-request-processes '0': maxRequestProcesses must be > 0: 0",
-        "--max-request-processes|ten|bad value for --max-request-processes 'ten': not a whole number",
-        "--expected-size|-1|bad value for --expected-size '-1': expectedSize must be >= 0: -1",
-        "--expected-size|9999999999GiB|bad value for --expected-size '9999999999GiB': not a byte size (like 8388608, 8MiB or 8MiB+1)",
-        "--endpoint-url|ftp://host|bad value for --endpoint-url 'ftp://host': endpointOverride must be an http(s) URL with a host: ftp://host",
+        "--multipart-chunksize|-1|multipartChunksize must be > 0: -1",
+        "--multipart-chunksize|0|multipartChunksize must be > 0: 0",
+        "--multipart-chunksize|abc|not a byte size (like 8388608, 8MiB or 8MiB+1)",
+        "--multipart-threshold|-5|multipartThreshold must be >= 0: -5",
+        "--multipart-threshold|8XiB|not a byte size (like 8388608, 8MiB or 8MiB+1)",
+        "--max-request-processes|0|maxRequestProcesses must be > 0: 0",
+        "--max-request-processes|ten|not a whole number",
+        "--expected-size|-1|expectedSize must be >= 0: -1",
+        "--expected-size|9999999999GiB|not a byte size (like 8388608, 8MiB or 8MiB+1)",
+        "--endpoint-url|ftp://host|endpointOverride must be an http(s) URL with a host: ftp://host",
       })
-  void cp_badValue_namesOptionAndValue(String option, String value, String message) {
-    assertUsage(message, "cp", "s3://bucket/key", "out", option, value);
+  void cp_badValue_namesOptionAndValue(String option, String value, String reason) {
+    assertUsage(
+        "bad value for " + option + " '" + value + "': " + reason,
+        "cp",
+        "s3://bucket/key",
+        "out",
+        option,
+        value);
   }
 
   @Test
   void cp_blankRegionOrVersion_isRejected() {
     assertUsage(
         "bad value for --region ' ': region must not be blank: ' '",
-        "cp", "s3://b/k", "out", "--region", " ");
+        "cp",
+        "s3://b/k",
+        "out",
+        "--region",
+        " ");
     assertUsage(
         "bad value for --version-id '': extra arg VersionId must not be blank: ''",
-        "cp", "s3://b/k", "out", "--version-id=");
+        "cp",
+        "s3://b/k",
+        "out",
+        "--version-id=");
   }
 
   @Test
@@ -134,7 +148,12 @@ class CommandLineTest {
     assertUsage("cp: option --recursive takes no value", "cp", "s3://b/k", "o", "--recursive=1");
     assertUsage(
         "cp: --version-id cannot be used with --recursive",
-        "cp", "s3://b/p", "out", "--recursive", "--version-id", "v");
+        "cp",
+        "s3://b/p",
+        "out",
+        "--recursive",
+        "--version-id",
+        "v");
   }
 
   @Test
@@ -143,8 +162,7 @@ class CommandLineTest {
     assertUsage("unknown command 'download' (see s3pool --help)", "download");
     assertUsage("unknown option '--verbose' (see s3pool --help)", "--verbose");
     assertUsage(
-        "cp: unknown option '--bogus=1' (see s3pool --help)",
-        "cp", "s3://b/k", "out", "--bogus=1");
+        "cp: unknown option '--bogus=1' (see s3pool --help)", "cp", "s3://b/k", "out", "--bogus=1");
     assertUsage("demo: unknown option '--size' (see s3pool --help)", "demo", "--size", "1");
   }
 
@@ -163,7 +181,9 @@ class CommandLineTest {
     assertUsage("bad value for --sizes '1,-2': sizes must be >= 0: -2", "demo", "--sizes", "1,-2");
     assertUsage(
         "bad value for --sizes '1,,2': not a byte size (like 8388608, 8MiB or 8MiB+1)",
-        "demo", "--sizes", "1,,2");
+        "demo",
+        "--sizes",
+        "1,,2");
     assertUsage("demo: unexpected argument 'x' (see s3pool --help)", "demo", "x");
   }
 
@@ -177,7 +197,14 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0,0", "1024,1024", "1KiB,1024", "8MiB+1,8388609", "2GiB,2147483648", "1MiB+1KiB,1049600"})
+  @CsvSource({
+    "0,0",
+    "1024,1024",
+    "1KiB,1024",
+    "8MiB+1,8388609",
+    "2GiB,2147483648",
+    "1MiB+1KiB,1049600"
+  })
   void parseBytes_acceptsSuffixesAndSums(String text, long bytes) {
     assertEquals(bytes, CommandLine.parseBytes(text));
   }

@@ -24,7 +24,8 @@ class CopyCommandTest {
     assertEquals(
         List.of(
             new CopyCommand.Download("logs/a.txt", Path.of("/data/out/a.txt"), 10L),
-            new CopyCommand.Download("logs/2024/01/b.txt", Path.of("/data/out/2024/01/b.txt"), 18L)),
+            new CopyCommand.Download(
+                "logs/2024/01/b.txt", Path.of("/data/out/2024/01/b.txt"), 18L)),
         plan.downloads());
     assertEquals(List.of(), plan.refusals());
   }
@@ -33,7 +34,8 @@ class CopyCommandTest {
   void plan_skipsDirectoryMarkers() {
     CopyCommand.Plan plan = CopyCommand.plan("b", "", DIR, listing("dir/", "dir/x", "dir/sub/"));
 
-    assertEquals(List.of("dir/x"), plan.downloads().stream().map(CopyCommand.Download::key).toList());
+    assertEquals(
+        List.of("dir/x"), plan.downloads().stream().map(CopyCommand.Download::key).toList());
     assertEquals(List.of(), plan.refusals());
   }
 
@@ -46,7 +48,8 @@ class CopyCommandTest {
             DIR,
             listing("p/../../etc/cron.d/x", "p//etc/passwd", "p/ok.bin", "p/a/../b", "p/.."));
 
-    assertEquals(List.of("p/ok.bin"), plan.downloads().stream().map(CopyCommand.Download::key).toList());
+    assertEquals(
+        List.of("p/ok.bin"), plan.downloads().stream().map(CopyCommand.Download::key).toList());
     assertEquals(
         List.of(
             "refusing s3://b/p/../../etc/cron.d/x: it has a '..' segment",
@@ -60,7 +63,8 @@ class CopyCommandTest {
   void plan_refusesSecondKeyLandingOnTheSameFile() {
     CopyCommand.Plan plan = CopyCommand.plan("b", "", DIR, listing("a//b", "a/b"));
 
-    assertEquals(List.of("a//b"), plan.downloads().stream().map(CopyCommand.Download::key).toList());
+    assertEquals(
+        List.of("a//b"), plan.downloads().stream().map(CopyCommand.Download::key).toList());
     assertEquals(
         List.of("refusing s3://b/a/b: it lands on the same file as s3://b/a//b"), plan.refusals());
   }
@@ -94,7 +98,8 @@ class CopyCommandTest {
       assertEquals("ListObjectsV2", e.operation());
       assertTrue(
           e.getMessage()
-              .startsWith("An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation: "),
+              .startsWith(
+                  "An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation: "),
           e.getMessage());
     }
   }

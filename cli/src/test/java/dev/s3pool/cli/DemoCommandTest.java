@@ -27,7 +27,8 @@ class DemoCommandTest {
     byte[] sha256 = DemoCommand.writeRandomFile(file, size, new SplittableRandom(size));
 
     assertEquals(size, Files.size(file));
-    assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)), sha256);
+    assertArrayEquals(
+        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)), sha256);
     assertArrayEquals(sha256, DemoCommand.sha256Of(file));
   }
 
@@ -41,7 +42,13 @@ class DemoCommandTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0, 0 B", "1023, 1023 B", "1024, 1.0 KiB", "8388609, 8.0 MiB", "352321537, 336.0 MiB"})
+  @CsvSource({
+    "0, 0 B",
+    "1023, 1023 B",
+    "1024, 1.0 KiB",
+    "8388609, 8.0 MiB",
+    "352321537, 336.0 MiB"
+  })
   void humanBytes_usesBinaryUnits(long bytes, String text) {
     assertEquals(text, DemoCommand.humanBytes(bytes));
   }
