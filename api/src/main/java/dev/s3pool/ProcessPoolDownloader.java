@@ -262,7 +262,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
     long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (DefaultTransferFuture f : running.inFlight()) {
-      pending.add(f.completion());
+      pending.add(f.outcome());
     }
     for (CompletableFuture<Void> f : pending) {
       try {

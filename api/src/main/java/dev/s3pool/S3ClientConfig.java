@@ -156,7 +156,8 @@ public final class S3ClientConfig {
     public Builder endpointOverride(URI endpoint) {
       if (endpoint != null
           && (endpoint.getScheme() == null
-              || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))
+              || !(endpoint.getScheme().equalsIgnoreCase("http")
+                  || endpoint.getScheme().equalsIgnoreCase("https"))
               || endpoint.getHost() == null)) {
         throw new IllegalArgumentException(
             "endpointOverride must be an http(s) URL with a host: " + endpoint);

@@ -9,7 +9,6 @@ import dev.s3pool.S3ClientConfig.Credentials;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,9 +61,6 @@ class S3ClientConfigTest {
     assertTrue(e.getMessage().contains(endpoint), e.getMessage());
   }
 
-  @Disabled(
-      "Bug: URI schemes are case-insensitive (RFC 3986 3.1) but endpointOverride compares with"
-          + " equals(\"http\"), so HTTPS://host is refused. Compare with equalsIgnoreCase.")
   @ParameterizedTest
   @ValueSource(strings = {"HTTP://127.0.0.1:9000", "Https://s3.example.com"})
   void endpointOverride_upperCaseScheme_isAccepted(String endpoint) {

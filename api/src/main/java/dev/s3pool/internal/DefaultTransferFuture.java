@@ -20,18 +20,20 @@ public final class DefaultTransferFuture implements TransferFuture {
 
   private final Meta meta;
   private final CompletableFuture<Void> promise = new CompletableFuture<>();
+  /** What callers get: completing or cancelling it cannot forge the transfer's outcome. */
+  private final CompletableFuture<Void> view = promise.copy();
   private final Consumer<TransferId> canceller;
-  private volatile boolean remoteDone;
   private volatile long bytesDone;
   private volatile long totalBytes = -1;
 
   public DefaultTransferFuture(CallArgs callArgs, TransferId id, Consumer<TransferId> canceller) {
     this.meta = new Meta(callArgs, id);
     this.canceller = canceller;
-    // Cancelling the CompletableFuture itself (completion().cancel(..)) must cancel the transfer.
-    promise.whenComplete(
+    // Cancelling the CompletableFuture callers hold (completion().cancel(..)) cancels the
+    // transfer; result() then reports the outcome the submitter confirms.
+    view.whenComplete(
         (ok, error) -> {
-          if (error instanceof CancellationException && !remoteDone) {
+          if (error instanceof CancellationException && !promise.isDone()) {
             canceller.accept(id);
           }
         });
@@ -44,7 +46,6 @@ public final class DefaultTransferFuture implements TransferFuture {
     if (!update.status().isDone()) {
       return false;
     }
-    remoteDone = true;
     if (update.status() == TransferStatus.SUCCEEDED) {
       promise.complete(null);
     } else {
@@ -55,8 +56,12 @@ public final class DefaultTransferFuture implements TransferFuture {
 
   /** Fails the transfer locally (the request could not be sent, the fleet died, ...). */
   public void fail(RuntimeException error) {
-    remoteDone = true;
     promise.completeExceptionally(error);
+  }
+
+  /** The transfer's own outcome, which callers of {@link #completion()} cannot change. */
+  public CompletableFuture<Void> outcome() {
+    return promise;
   }
 
   /** Bytes written so far, as last reported. */
@@ -110,7 +115,7 @@ public final class DefaultTransferFuture implements TransferFuture {
 
   @Override
   public CompletableFuture<Void> completion() {
-    return promise;
+    return view;
   }
 
   @Override

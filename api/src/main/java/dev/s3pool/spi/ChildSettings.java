@@ -63,8 +63,8 @@ public record ChildSettings(
               p.setProperty("s3.secretAccessKey", c.secretAccessKey());
               putIfSet(p, "s3.sessionToken", c.sessionToken());
             });
-    p.setProperty("s3.connectTimeoutMs", Long.toString(clientConfig.connectTimeout().toMillis()));
-    p.setProperty("s3.readTimeoutMs", Long.toString(clientConfig.readTimeout().toMillis()));
+    p.setProperty("s3.connectTimeout", clientConfig.connectTimeout().toString());
+    p.setProperty("s3.readTimeout", clientConfig.readTimeout().toString());
     p.setProperty("transfer.multipartThreshold", Long.toString(transferConfig.multipartThreshold()));
     p.setProperty("transfer.multipartChunksize", Long.toString(transferConfig.multipartChunksize()));
     p.setProperty(
@@ -104,8 +104,8 @@ public record ChildSettings(
         S3ClientConfig.builder()
             .region(p.getProperty("s3.region"))
             .forcePathStyle(Boolean.parseBoolean(p.getProperty("s3.pathStyle")))
-            .connectTimeout(Duration.ofMillis(Long.parseLong(p.getProperty("s3.connectTimeoutMs"))))
-            .readTimeout(Duration.ofMillis(Long.parseLong(p.getProperty("s3.readTimeoutMs"))));
+            .connectTimeout(Duration.parse(p.getProperty("s3.connectTimeout")))
+            .readTimeout(Duration.parse(p.getProperty("s3.readTimeout")));
     String endpoint = p.getProperty("s3.endpoint");
     if (endpoint != null) {
       client.endpointOverride(URI.create(endpoint));

@@ -22,15 +22,25 @@ public record FleetSettings(
   public FleetSettings {
     Objects.requireNonNull(clientConfig, "clientConfig");
     Objects.requireNonNull(transferConfig, "transferConfig");
-    if (workerProcesses < 1) {
-      throw new IllegalArgumentException("workerProcesses must be > 0: " + workerProcesses);
+    if (workerProcesses < 1 || workerProcesses > transferConfig.maxRequestProcesses()) {
+      throw new IllegalArgumentException(
+          "workerProcesses must be in 1..maxRequestProcesses ("
+              + transferConfig.maxRequestProcesses()
+              + "): "
+              + workerProcesses);
     }
     childJvmOptions = List.copyOf(childJvmOptions);
   }
 
-  /** Range requests each worker JVM runs at once, so that all together make maxRequestProcesses. */
-  public int threadsPerWorker() {
+  /**
+   * Range requests worker {@code index} (from 0) runs at once: maxRequestProcesses spread as evenly
+   * as possible, so that all workers together run exactly maxRequestProcesses.
+   */
+  public int threadsOfWorker(int index) {
+    if (index < 0 || index >= workerProcesses) {
+      throw new IndexOutOfBoundsException("worker " + index + " of " + workerProcesses);
+    }
     int total = transferConfig.maxRequestProcesses();
-    return Math.max(1, (total + workerProcesses - 1) / workerProcesses);
+    return total / workerProcesses + (index < total % workerProcesses ? 1 : 0);
   }
 }

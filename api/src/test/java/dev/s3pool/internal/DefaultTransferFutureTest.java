@@ -146,9 +146,23 @@ class DefaultTransferFutureTest {
     boolean cancelledNow = future.completion().cancel(true);
 
     assertTrue(cancelledNow);
+    assertTrue(future.completion().isCancelled());
     assertEquals(List.of(ID), cancelled);
+    // The transfer itself is done only once the submitter confirms (its temp file is gone then).
+    assertFalse(future.done());
+    future.apply(
+        update(TransferStatus.CANCELLED, TransferError.of(ErrorKind.CANCELLED, "cancelled")));
     assertTrue(future.done());
     assertThrows(TransferCancelledException.class, future::result);
+  }
+
+  @Test
+  void completionComplete_byCaller_doesNotForgeTheOutcome() {
+    future.completion().complete(null);
+
+    assertFalse(future.done());
+    future.apply(update(TransferStatus.FAILED, TransferError.of(ErrorKind.INTERNAL, "boom")));
+    assertThrows(S3TransferException.class, future::result);
   }
 
   @Test

@@ -54,7 +54,7 @@ public final class EmbeddedFleet implements Fleet {
             ChildProcess.start(
                 "worker",
                 WORKER_MAIN,
-                childSettings(broker, user, password, settings.threadsPerWorker(), settings),
+                childSettings(broker, user, password, settings.threadsOfWorker(i), settings),
                 settings.childJvmOptions());
         started.add(worker);
         workers.add(worker);

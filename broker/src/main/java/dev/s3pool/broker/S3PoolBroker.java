@@ -46,6 +46,9 @@ public final class S3PoolBroker implements AutoCloseable {
   private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
   private static final String ROLE = "s3pool";
 
+  /** Memory for queued messages over all addresses before the broker pages to disk. */
+  static final long GLOBAL_MAX_SIZE_BYTES = 128L * 1024 * 1024;
+
   /** Deliveries of one message before the broker moves it to the dead-letter queue. */
   static final int MAX_DELIVERY_ATTEMPTS = 10;
 
@@ -104,6 +107,8 @@ public final class S3PoolBroker implements AutoCloseable {
     config.setPagingDirectory(dataDir.resolve("paging").toString());
     config.setLargeMessagesDirectory(dataDir.resolve("large-messages").toString());
     config.setJMXManagementEnabled(false);
+    // All addresses together; each address also has its own limit below.
+    config.setGlobalMaxSize(GLOBAL_MAX_SIZE_BYTES);
     config.setSecurityEnabled(options.user() != null);
     config.addAcceptorConfiguration("in-vm", "vm://" + inVmId);
     config.addAcceptorConfiguration("tcp", "tcp://" + options.host() + ":" + port);
@@ -149,6 +154,8 @@ public final class S3PoolBroker implements AutoCloseable {
         .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
         .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
         .setDeadLetterAddress(SimpleString.of(Destinations.DEAD_LETTER))
+        // s3pool sets no message expiry; naming an address keeps the broker from warning
+        .setExpiryAddress(SimpleString.of(Destinations.DEAD_LETTER))
         .setRedeliveryDelay(100);
   }
 

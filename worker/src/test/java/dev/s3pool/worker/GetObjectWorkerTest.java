@@ -1,0 +1,215 @@
+package dev.s3pool.worker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.s3pool.TransferId;
+import dev.s3pool.wire.ErrorKind;
+import dev.s3pool.wire.GetObjectJob;
+import dev.s3pool.wire.JobCompleted;
+import dev.s3pool.wire.JobFailed;
+import dev.s3pool.wire.WireMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** The worker's retry policy and writes, against a scripted S3 client. */
+class GetObjectWorkerTest {
+
+  private static final int OFFSET = 1000;
+  private static final int LENGTH = 300_000; // more than one buffer
+  private static final byte UNTOUCHED = 0x55;
+
+  @TempDir Path dir;
+  private Path temp;
+  private final byte[] part = new byte[LENGTH];
+  private final ScriptedS3 s3 = new ScriptedS3();
+  private GetObjectWorker worker;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    new Random(7).nextBytes(part);
+    temp = dir.resolve("object.abcd1234");
+    byte[] file = new byte[OFFSET + LENGTH + 500];
+    Arrays.fill(file, UNTOUCHED);
+    Files.write(temp, file);
+    worker = new GetObjectWorker(s3, "worker-test", Duration.ofMillis(1));
+  }
+
+  @Test
+  void run_fourStreamingFailures_thenSuccess_completesAndRewritesOnlyItsRange() throws IOException {
+    for (int i = 0; i < 4; i++) {
+      int cut = 50_000 * (i + 1); // each failed attempt wrote a little more of the range
+      s3.respond(() -> cutAfter(cut, new IOException("Connection reset")));
+    }
+    s3.respond(() -> new ByteArrayInputStream(part));
+
+    WireMessage result = worker.run(job());
+
+    JobCompleted completed = assertInstanceOf(JobCompleted.class, result);
+    assertEquals(LENGTH, completed.bytes());
+    assertEquals(5, s3.requests.size());
+    byte[] file = Files.readAllBytes(temp);
+    assertArrayEquals(part, Arrays.copyOfRange(file, OFFSET, OFFSET + LENGTH));
+    for (int i = 0; i < OFFSET; i++) {
+      assertEquals(UNTOUCHED, file[i], "byte " + i + " before the range");
+    }
+    for (int i = OFFSET + LENGTH; i < file.length; i++) {
+      assertEquals(UNTOUCHED, file[i], "byte " + i + " after the range");
+    }
+  }
+
+  @Test
+  void run_fiveStreamingFailures_retriesExceededWithTheLastError() {
+    for (int i = 0; i < 4; i++) {
+      s3.respond(() -> cutAfter(10, new IOException("Connection reset")));
+    }
+    s3.respond(() -> cutAfter(10, new SocketTimeoutException("Read timed out")));
+
+    JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(job()));
+
+    assertEquals(ErrorKind.RETRIES_EXCEEDED, failed.error().kind());
+    assertEquals("java.net.SocketTimeoutException", failed.error().causeType());
+    assertEquals("Read timed out", failed.error().causeMessage());
+    assertEquals(GetObjectWorker.MAX_ATTEMPTS, s3.requests.size());
+  }
+
+  @Test
+  void run_prematureEndOfBody_isRetried() {
+    s3.respond(() -> new ByteArrayInputStream(part, 0, LENGTH - 1));
+    s3.respond(() -> new ByteArrayInputStream(part));
+
+    assertInstanceOf(JobCompleted.class, worker.run(job()));
+    assertEquals(2, s3.requests.size());
+  }
+
+  @Test
+  void run_serviceError_failsAtOnceWithoutRetry() {
+    s3.respond(
+        () -> {
+          throw (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
+        });
+
+    JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(job()));
+
+    assertEquals(ErrorKind.SERVICE, failed.error().kind());
+    assertEquals(403, failed.error().statusCode());
+    assertEquals("GetObject", failed.error().operation());
+    assertEquals(1, s3.requests.size());
+  }
+
+  @Test
+  void run_bodyLongerThanThePart_failsWithoutRetry() {
+    s3.respond(() -> new ByteArrayInputStream(new byte[LENGTH + 1]));
+
+    JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(job()));
+
+    assertTrue(failed.error().message().contains("more than the expected 300000 bytes"),
+        failed.error().message());
+    assertEquals(1, s3.requests.size());
+  }
+
+  @Test
+  void run_tempFileGone_skipsWithoutRequest() throws IOException {
+    Files.delete(temp);
+
+    assertNull(worker.run(job()));
+    assertEquals(0, s3.requests.size());
+    assertTrue(Files.notExists(temp), "a skipped job must not recreate the temp file");
+  }
+
+  @Test
+  void run_requestCarriesRangeIfMatchAndExtraArgs() {
+    s3.respond(() -> new ByteArrayInputStream(part));
+
+    worker.run(job());
+
+    GetObjectRequest request = s3.requests.get(0);
+    assertEquals("bytes=1000-300999", request.range());
+    assertEquals("\"etag-1\"", request.ifMatch());
+    assertEquals("v7", request.versionId());
+    assertEquals("bucket-1", request.bucket());
+    assertEquals("key/1", request.key());
+  }
+
+  private GetObjectJob job() {
+    return new GetObjectJob(
+        new TransferId("t-1"),
+        "bucket-1",
+        "key/1",
+        temp.toString(),
+        dir.resolve("object").toString(),
+        1,
+        3,
+        OFFSET,
+        LENGTH,
+        "bytes=1000-300999",
+        "\"etag-1\"",
+        Map.of("VersionId", "v7"));
+  }
+
+  /** A body that delivers the part's first {@code bytes} bytes, then fails with {@code error}. */
+  private InputStream cutAfter(int bytes, IOException error) {
+    return new InputStream() {
+      private int position;
+
+      @Override
+      public int read() throws IOException {
+        if (position >= bytes) {
+          throw error;
+        }
+        return part[position++] & 0xff;
+      }
+    };
+  }
+
+  /** Answers each GetObject with the next scripted body (or exception) and records the request. */
+  private static final class ScriptedS3 implements S3Client {
+    final List<GetObjectRequest> requests = new ArrayList<>();
+    private final Deque<Supplier<InputStream>> bodies = new ArrayDeque<>();
+
+    void respond(Supplier<InputStream> body) {
+      bodies.add(body);
+    }
+
+    @Override
+    public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
+      requests.add(request);
+      InputStream body = bodies.remove().get();
+      return new ResponseInputStream<>(
+          GetObjectResponse.builder().build(), AbortableInputStream.create(body));
+    }
+
+    @Override
+    public String serviceName() {
+      return "s3";
+    }
+
+    @Override
+    public void close() {}
+  }
+}
