@@ -4,6 +4,8 @@ import dev.s3pool.ProcessPoolDownloader;
 import dev.s3pool.S3ClientConfig;
 import dev.s3pool.S3TransferException;
 import dev.s3pool.TransferFuture;
+import dev.s3pool.runtime.S3Clients;
+import dev.s3pool.runtime.S3Errors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -114,27 +116,14 @@ final class CopyCommand {
    * @throws S3TransferException worded like the AWS CLI when S3 refuses the listing
    */
   static List<S3Object> list(S3ClientConfig clientConfig, String bucket, String prefix) {
-    try (S3Client s3 = S3ClientFactory.create(clientConfig)) {
+    try (S3Client s3 = S3Clients.create(clientConfig, 4)) {
       List<S3Object> objects = new ArrayList<>();
       s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))
           .contents()
           .forEach(objects::add);
       return objects;
     } catch (S3Exception e) {
-      String code =
-          e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
-              ? String.valueOf(e.statusCode())
-              : e.awsErrorDetails().errorCode();
-      String message =
-          e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
-              ? e.getMessage()
-              : e.awsErrorDetails().errorMessage();
-      throw new S3TransferException(
-          "An error occurred (" + code + ") when calling the ListObjectsV2 operation: " + message,
-          e.statusCode(),
-          code,
-          "ListObjectsV2",
-          e);
+      throw S3Errors.describe(e, "ListObjectsV2").toException();
     }
   }
 

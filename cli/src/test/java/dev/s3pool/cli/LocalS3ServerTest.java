@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.s3pool.runtime.S3Clients;
 import dev.s3pool.S3ClientConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class LocalS3ServerTest {
   static void startServer() {
     server = LocalS3Server.start(dataDir);
     server.createBucket(BUCKET);
-    s3 = S3ClientFactory.create(server.clientConfig());
+    s3 = S3Clients.create(server.clientConfig(), 4);
   }
 
   @AfterAll
@@ -65,7 +66,7 @@ class LocalS3ServerTest {
   @Test
   void freshServer_countsOneHeadAfterGetAndHead(@TempDir Path freshDir) {
     try (LocalS3Server fresh = LocalS3Server.start(freshDir);
-        S3Client client = S3ClientFactory.create(fresh.clientConfig())) {
+        S3Client client = S3Clients.create(fresh.clientConfig(), 4)) {
       fresh.createBucket(BUCKET);
       fresh.putObject(BUCKET, "k", randomBytes(1024));
 
@@ -94,7 +95,7 @@ class LocalS3ServerTest {
         server.clientConfig().toBuilder()
             .credentials(S3ClientConfig.Credentials.of(server.accessKey(), "not-the-secret"))
             .build();
-    try (S3Client intruder = S3ClientFactory.create(wrongSecret)) {
+    try (S3Client intruder = S3Clients.create(wrongSecret, 4)) {
       S3Exception e =
           assertThrows(S3Exception.class, () -> intruder.listObjectsV2(b -> b.bucket(BUCKET)));
       assertEquals(403, e.statusCode());
