@@ -30,8 +30,8 @@ final class CommandLine {
         demo [--sizes LIST]                    upload generated objects to a local S3 server,
                                                download them through the process pool, check
                                                their SHA-256 and print the throughput
-        submitter ...                          run a submitter process (remote broker setups)
-        worker ...                             run a worker process (remote broker setups)
+        submitter ...                          child process, started by the downloader
+        worker ...                             child process, started by the downloader
         help                                   print this text (also --help)
 
       cp options:
