@@ -36,8 +36,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>With the embedded default the broker runs inside this JVM, and the submitter and worker JVMs
  * are started on the first download and stopped by {@link #shutdown()}. {@code downloadFile}
- * validates its arguments at once and returns without waiting; the transfer runs in the
- * background.
+ * validates its arguments at once and returns without waiting; the transfer runs in the background.
  */
 public final class ProcessPoolDownloader implements AutoCloseable {
 
@@ -72,8 +71,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
             : Math.min(Builder.DEFAULT_WORKER_PROCESSES, config.maxRequestProcesses());
     this.childJvmOptions = List.copyOf(b.childJvmOptions);
     this.fleetFactory = b.fleetFactory;
-    this.callbacks =
-        Executors.newCachedThreadPool(daemonThreads("s3pool-callbacks"));
+    this.callbacks = Executors.newCachedThreadPool(daemonThreads("s3pool-callbacks"));
     this.watchdog = Executors.newSingleThreadScheduledExecutor(daemonThreads("s3pool-watchdog"));
   }
 
@@ -127,8 +125,8 @@ public final class ProcessPoolDownloader implements AutoCloseable {
         started = startIfNeeded();
       } catch (RuntimeException e) {
         DefaultTransferFuture failed = new DefaultTransferFuture(callArgs, id, ignored -> {});
-        failed.fail(new S3TransferException("could not start s3pool: " + e.getMessage(), 0,
-            null, null, e));
+        failed.fail(
+            new S3TransferException("could not start s3pool: " + e.getMessage(), 0, null, null, e));
         return failed;
       }
       future = new DefaultTransferFuture(callArgs, id, started::cancel);
@@ -191,7 +189,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
       throw new IllegalStateException("could not connect to the s3pool broker: " + e, e);
     }
     fleet = started;
-    watchdog.scheduleWithFixedDelay(this::checkFleet, 500, 500, TimeUnit.MILLISECONDS);
+    var unused = watchdog.scheduleWithFixedDelay(this::checkFleet, 500, 500, TimeUnit.MILLISECONDS);
     interruptHook = new Thread(this::onJvmExit, "s3pool-interrupt");
     Runtime.getRuntime().addShutdownHook(interruptHook);
     return client;
@@ -220,7 +218,8 @@ public final class ProcessPoolDownloader implements AutoCloseable {
     String failure = f.failure();
     if (failure != null) {
       for (DefaultTransferFuture future : c.inFlight()) {
-        c.fail(future.meta().transferId(), new S3TransferException("s3pool fleet failed: " + failure));
+        c.fail(
+            future.meta().transferId(), new S3TransferException("s3pool fleet failed: " + failure));
       }
     }
   }
@@ -359,7 +358,9 @@ public final class ProcessPoolDownloader implements AutoCloseable {
       return this;
     }
 
-    /** Where the broker and child JVMs come from; default: the embedded broker via ServiceLoader. */
+    /**
+     * Where the broker and child JVMs come from; default: the embedded broker via ServiceLoader.
+     */
     public Builder fleetFactory(FleetFactory factory) {
       this.fleetFactory = Objects.requireNonNull(factory, "fleetFactory");
       return this;

@@ -1,8 +1,8 @@
 package dev.s3pool;
 
 /**
- * How downloads are split and how many range requests run at once. Defaults are the reference's:
- * 8 MiB threshold, 8 MiB chunks, 10 concurrent range requests.
+ * How downloads are split and how many range requests run at once. Defaults are the reference's: 8
+ * MiB threshold, 8 MiB chunks, 10 concurrent range requests.
  *
  * <pre>{@code
  * ProcessTransferConfig config = ProcessTransferConfig.builder()

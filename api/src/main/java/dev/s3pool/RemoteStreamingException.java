@@ -1,8 +1,8 @@
 package dev.s3pool;
 
 /**
- * A streaming error that happened in a worker JVM, rebuilt on the client side: {@link #remoteType()}
- * names the class of the original exception.
+ * A streaming error that happened in a worker JVM, rebuilt on the client side: {@link
+ * #remoteType()} names the class of the original exception.
  *
  * <pre>{@code
  * RemoteStreamingException last = (RemoteStreamingException) retriesExceeded.getCause();

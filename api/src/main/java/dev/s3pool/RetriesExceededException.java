@@ -1,8 +1,8 @@
 package dev.s3pool;
 
 /**
- * A part could not be downloaded after the maximum number of attempts; {@link #getCause()} is
- * the last streaming error (an I/O error, read timeout or premature end of the body).
+ * A part could not be downloaded after the maximum number of attempts; {@link #getCause()} is the
+ * last streaming error (an I/O error, read timeout or premature end of the body).
  *
  * <pre>{@code
  * catch (RetriesExceededException e) {

@@ -12,8 +12,8 @@ package dev.s3pool;
  * }
  * }</pre>
  *
- * <p>Subclasses tell the caller what to do next: {@link RetriesExceededException} may succeed on
- * a later try; a plain {@code S3TransferException} with a 4xx status will not.
+ * <p>Subclasses tell the caller what to do next: {@link RetriesExceededException} may succeed on a
+ * later try; a plain {@code S3TransferException} with a 4xx status will not.
  */
 public class S3TransferException extends RuntimeException {
 

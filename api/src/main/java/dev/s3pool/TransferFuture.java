@@ -37,8 +37,7 @@ public interface TransferFuture {
   TransferMeta meta();
 
   /**
-   * The outcome as a {@link CompletableFuture} to compose with. Cancelling it cancels the
-   * transfer.
+   * The outcome as a {@link CompletableFuture} to compose with. Cancelling it cancels the transfer.
    */
   CompletableFuture<Void> completion();
 }

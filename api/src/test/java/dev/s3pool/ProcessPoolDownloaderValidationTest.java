@@ -1,13 +1,11 @@
 package dev.s3pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.s3pool.spi.Fleet;
-import dev.s3pool.spi.FleetFactory;
 import dev.s3pool.wire.ExtraArgs;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -87,8 +85,7 @@ class ProcessPoolDownloaderValidationTest {
   void downloadFile_blankKey_throwsIaeNamingIt(String blank) {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> downloader.downloadFile("bucket", blank, TARGET));
+            IllegalArgumentException.class, () -> downloader.downloadFile("bucket", blank, TARGET));
 
     assertTrue(e.getMessage().startsWith("key must not be blank"), e.getMessage());
     assertEquals(0, fleetStarts.get());

@@ -33,8 +33,7 @@ class S3ClientConfigTest {
   @ParameterizedTest
   @ValueSource(strings = {"http://127.0.0.1:9000", "https://s3.example.com", "http://minio/"})
   void endpointOverride_httpOrHttpsWithHost_isAccepted(String endpoint) {
-    S3ClientConfig config =
-        S3ClientConfig.builder().endpointOverride(URI.create(endpoint)).build();
+    S3ClientConfig config = S3ClientConfig.builder().endpointOverride(URI.create(endpoint)).build();
 
     assertEquals(Optional.of(URI.create(endpoint)), config.endpointOverride());
   }
@@ -64,8 +63,7 @@ class S3ClientConfigTest {
   @ParameterizedTest
   @ValueSource(strings = {"HTTP://127.0.0.1:9000", "Https://s3.example.com"})
   void endpointOverride_upperCaseScheme_isAccepted(String endpoint) {
-    S3ClientConfig config =
-        S3ClientConfig.builder().endpointOverride(URI.create(endpoint)).build();
+    S3ClientConfig config = S3ClientConfig.builder().endpointOverride(URI.create(endpoint)).build();
 
     assertEquals(Optional.of(URI.create(endpoint)), config.endpointOverride());
   }
@@ -93,8 +91,7 @@ class S3ClientConfigTest {
 
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> S3ClientConfig.builder().connectTimeout(timeout));
+            IllegalArgumentException.class, () -> S3ClientConfig.builder().connectTimeout(timeout));
 
     assertEquals("connectTimeout must be > 0: " + timeout, e.getMessage());
   }

@@ -20,8 +20,10 @@ public final class DefaultTransferFuture implements TransferFuture {
 
   private final Meta meta;
   private final CompletableFuture<Void> promise = new CompletableFuture<>();
+
   /** What callers get: completing or cancelling it cannot forge the transfer's outcome. */
   private final CompletableFuture<Void> view = promise.copy();
+
   private final Consumer<TransferId> canceller;
   private volatile long bytesDone;
   private volatile long totalBytes = -1;
@@ -31,12 +33,13 @@ public final class DefaultTransferFuture implements TransferFuture {
     this.canceller = canceller;
     // Cancelling the CompletableFuture callers hold (completion().cancel(..)) cancels the
     // transfer; result() then reports the outcome the submitter confirms.
-    view.whenComplete(
-        (ok, error) -> {
-          if (error instanceof CancellationException && !promise.isDone()) {
-            canceller.accept(id);
-          }
-        });
+    var unused =
+        view.whenComplete(
+            (ok, error) -> {
+              if (error instanceof CancellationException && !promise.isDone()) {
+                canceller.accept(id);
+              }
+            });
   }
 
   /** Applies an update from the monitor topic; returns true when it ended the transfer. */

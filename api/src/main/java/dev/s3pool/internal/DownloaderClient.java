@@ -43,7 +43,8 @@ public final class DownloaderClient implements AutoCloseable {
     this.connection = factory.createConnection();
     try {
       sendSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      requests = sendSession.createProducer(sendSession.createQueue(Destinations.DOWNLOAD_REQUESTS));
+      requests =
+          sendSession.createProducer(sendSession.createQueue(Destinations.DOWNLOAD_REQUESTS));
       monitorSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
       monitor =
           monitorSession.createConsumer(
@@ -61,14 +62,15 @@ public final class DownloaderClient implements AutoCloseable {
   public void submit(DefaultTransferFuture future, DownloadFileRequest request) {
     transfers.put(future.meta().transferId(), future);
     try {
-      send(new DownloadFileRequest(
-          request.transferId(),
-          request.bucket(),
-          request.key(),
-          request.filename(),
-          request.extraArgs(),
-          request.expectedSize(),
-          clientId));
+      send(
+          new DownloadFileRequest(
+              request.transferId(),
+              request.bucket(),
+              request.key(),
+              request.filename(),
+              request.extraArgs(),
+              request.expectedSize(),
+              clientId));
     } catch (JMSException | RuntimeException e) {
       transfers.remove(future.meta().transferId());
       future.fail(new S3TransferException("could not send the download request: " + e));

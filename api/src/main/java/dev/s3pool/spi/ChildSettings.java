@@ -65,8 +65,10 @@ public record ChildSettings(
             });
     p.setProperty("s3.connectTimeout", clientConfig.connectTimeout().toString());
     p.setProperty("s3.readTimeout", clientConfig.readTimeout().toString());
-    p.setProperty("transfer.multipartThreshold", Long.toString(transferConfig.multipartThreshold()));
-    p.setProperty("transfer.multipartChunksize", Long.toString(transferConfig.multipartChunksize()));
+    p.setProperty(
+        "transfer.multipartThreshold", Long.toString(transferConfig.multipartThreshold()));
+    p.setProperty(
+        "transfer.multipartChunksize", Long.toString(transferConfig.multipartChunksize()));
     p.setProperty(
         "transfer.maxRequestProcesses", Integer.toString(transferConfig.maxRequestProcesses()));
     StringWriter out = new StringWriter();

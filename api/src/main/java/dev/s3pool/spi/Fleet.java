@@ -13,8 +13,8 @@ public interface Fleet extends AutoCloseable {
   List<ProcessHandle> processes();
 
   /**
-   * Null while the fleet is healthy, else why it cannot finish transfers (for example, every
-   * worker JVM has exited).
+   * Null while the fleet is healthy, else why it cannot finish transfers (for example, every worker
+   * JVM has exited).
    */
   String failure();
 

@@ -12,7 +12,9 @@ public final class Destinations {
   /** Queue: {@link GetObjectJob}, read by competing worker JVMs. */
   public static final String WORKER_JOBS = "s3pool.worker-jobs";
 
-  /** Queue: {@link JobCompleted} and {@link JobFailed}, read by the coordinator in the submitter. */
+  /**
+   * Queue: {@link JobCompleted} and {@link JobFailed}, read by the coordinator in the submitter.
+   */
   public static final String JOB_RESULTS = "s3pool.job-results";
 
   /** Topic: {@link TransferUpdate} for every change of a transfer's state. */

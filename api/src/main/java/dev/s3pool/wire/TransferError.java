@@ -50,18 +50,21 @@ public record TransferError(
 
   /** Rebuilds the exception the caller of {@code result()} sees. */
   public RuntimeException toException() {
-    switch (kind) {
-      case CANCELLED:
-        return new TransferCancelledException(message);
-      case RETRIES_EXCEEDED:
-        return new RetriesExceededException(
-            message,
-            new RemoteStreamingException(
-                causeType == null ? "java.io.IOException" : causeType, String.valueOf(causeMessage)));
-      default:
-        Throwable cause =
-            causeType == null ? null : new RemoteStreamingException(causeType, causeMessage);
-        return new S3TransferException(message, statusCode, errorCode, operation, cause);
-    }
+    return switch (kind) {
+      case CANCELLED -> new TransferCancelledException(message);
+      case RETRIES_EXCEEDED ->
+          new RetriesExceededException(
+              message,
+              new RemoteStreamingException(
+                  causeType == null ? "java.io.IOException" : causeType,
+                  String.valueOf(causeMessage)));
+      default ->
+          new S3TransferException(
+              message,
+              statusCode,
+              errorCode,
+              operation,
+              causeType == null ? null : new RemoteStreamingException(causeType, causeMessage));
+    };
   }
 }

@@ -4,8 +4,8 @@ import dev.s3pool.TransferId;
 import java.util.Objects;
 
 /**
- * The state of one transfer, published on the monitor topic at every change and, for requests
- * with JMSReplyTo, sent there once it is done.
+ * The state of one transfer, published on the monitor topic at every change and, for requests with
+ * JMSReplyTo, sent there once it is done.
  *
  * @param transferId the transfer's id
  * @param status where it is

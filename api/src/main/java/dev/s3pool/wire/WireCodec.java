@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * Maps {@link WireMessage}s to JMS MapMessages and back. Every message carries the properties
  * {@value #VERSION_PROPERTY} (int, {@value #VERSION}), {@value #TYPE_PROPERTY} (the record's simple
- * name) and {@value #TRANSFER_ID_PROPERTY}; the body holds the record's fields under their own names,
- * extra arguments as {@code extraArgs.<Name>} entries and errors as {@code error.<field>} entries.
- * README's "Wire contract" section lists every field.
+ * name) and {@value #TRANSFER_ID_PROPERTY}; the body holds the record's fields under their own
+ * names, extra arguments as {@code extraArgs.<Name>} entries and errors as {@code error.<field>}
+ * entries. README's "Wire contract" section lists every field.
  */
 public final class WireCodec {
 
@@ -115,50 +115,48 @@ public final class WireCodec {
         throw new MalformedMessageException("missing property " + TYPE_PROPERTY);
       }
       TransferId id = transferId(m);
-      switch (type) {
-        case "DownloadFileRequest":
-          return new DownloadFileRequest(
-              id,
-              string(m, "bucket"),
-              string(m, "key"),
-              string(m, "filename"),
-              extraArgs(m),
-              optionalLong(m, "expectedSize"),
-              m.itemExists("clientId") ? m.getString("clientId") : null);
-        case "CancelTransfer":
-          return new CancelTransfer(id);
-        case "GetObjectJob":
-          return new GetObjectJob(
-              id,
-              string(m, "bucket"),
-              string(m, "key"),
-              string(m, "tempPath"),
-              string(m, "finalPath"),
-              integer(m, "partIndex"),
-              integer(m, "partCount"),
-              longValue(m, "offset"),
-              longValue(m, "length"),
-              m.itemExists("range") ? m.getString("range") : null,
-              m.itemExists("etag") ? m.getString("etag") : null,
-              extraArgs(m));
-        case "JobCompleted":
-          return new JobCompleted(
-              id, integer(m, "partIndex"), longValue(m, "bytes"), m.getString("worker"));
-        case "JobFailed":
-          return new JobFailed(id, integer(m, "partIndex"), error(m), m.getString("worker"));
-        case "TransferUpdate":
-          TransferStatus status = status(m);
-          return new TransferUpdate(
-              id,
-              status,
-              longValue(m, "totalBytes"),
-              longValue(m, "bytesDone"),
-              integer(m, "partsExpected"),
-              integer(m, "partsDone"),
-              m.itemExists(ERROR_PREFIX + "kind") ? error(m) : null);
-        default:
-          throw new MalformedMessageException("unknown " + TYPE_PROPERTY + " '" + type + "'");
-      }
+      return switch (type) {
+        case "DownloadFileRequest" ->
+            new DownloadFileRequest(
+                id,
+                string(m, "bucket"),
+                string(m, "key"),
+                string(m, "filename"),
+                extraArgs(m),
+                optionalLong(m, "expectedSize"),
+                m.itemExists("clientId") ? m.getString("clientId") : null);
+        case "CancelTransfer" -> new CancelTransfer(id);
+        case "GetObjectJob" ->
+            new GetObjectJob(
+                id,
+                string(m, "bucket"),
+                string(m, "key"),
+                string(m, "tempPath"),
+                string(m, "finalPath"),
+                integer(m, "partIndex"),
+                integer(m, "partCount"),
+                longValue(m, "offset"),
+                longValue(m, "length"),
+                m.itemExists("range") ? m.getString("range") : null,
+                m.itemExists("etag") ? m.getString("etag") : null,
+                extraArgs(m));
+        case "JobCompleted" ->
+            new JobCompleted(
+                id, integer(m, "partIndex"), longValue(m, "bytes"), m.getString("worker"));
+        case "JobFailed" ->
+            new JobFailed(id, integer(m, "partIndex"), error(m), m.getString("worker"));
+        case "TransferUpdate" ->
+            new TransferUpdate(
+                id,
+                status(m),
+                longValue(m, "totalBytes"),
+                longValue(m, "bytesDone"),
+                integer(m, "partsExpected"),
+                integer(m, "partsDone"),
+                m.itemExists(ERROR_PREFIX + "kind") ? error(m) : null);
+        default ->
+            throw new MalformedMessageException("unknown " + TYPE_PROPERTY + " '" + type + "'");
+      };
     } catch (JMSException | RuntimeException e) {
       if (e instanceof MalformedMessageException me) {
         throw me;

@@ -68,15 +68,13 @@ class DefaultTransferFutureTest {
   @Test
   void apply_failedWithServiceError_resultThrowsReferenceWordedS3TransferException() {
     future.apply(
-        update(
-            TransferStatus.FAILED, TransferError.service(404, null, "HeadObject", "Not Found")));
+        update(TransferStatus.FAILED, TransferError.service(404, null, "HeadObject", "Not Found")));
 
     S3TransferException e = assertThrows(S3TransferException.class, future::result);
 
     assertEquals(S3TransferException.class, e.getClass());
     assertEquals(
-        "An error occurred (404) when calling the HeadObject operation: Not Found",
-        e.getMessage());
+        "An error occurred (404) when calling the HeadObject operation: Not Found", e.getMessage());
     assertEquals(404, e.statusCode());
     assertEquals("HeadObject", e.operation());
   }

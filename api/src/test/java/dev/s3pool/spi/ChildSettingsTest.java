@@ -141,8 +141,7 @@ class ChildSettingsTest {
 
   @Test
   void encodeRead_subMillisecondTimeout_survives() throws IOException {
-    S3ClientConfig client =
-        S3ClientConfig.builder().readTimeout(Duration.ofNanos(500_000)).build();
+    S3ClientConfig client = S3ClientConfig.builder().readTimeout(Duration.ofNanos(500_000)).build();
     ChildSettings settings = new ChildSettings("tcp://h:1", null, null, 1, client, TRANSFER);
 
     assertEquals(Duration.ofNanos(500_000), roundTrip(settings).clientConfig().readTimeout());

@@ -5,8 +5,8 @@ import jakarta.jms.MapMessage;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.lang.reflect.Proxy;
-import java.util.Collections;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
@@ -27,8 +27,13 @@ final class ArtemisMessages {
               (proxy, method, args) -> {
                 if (method.getName().equals("createMessage") && args.length == 5) {
                   return new ClientMessageImpl(
-                      (byte) args[0], (boolean) args[1], (long) args[2], (long) args[3],
-                      (byte) args[4], 1500, null);
+                      (byte) args[0],
+                      (boolean) args[1],
+                      (long) args[2],
+                      (long) args[3],
+                      (byte) args[4],
+                      1500,
+                      null);
                 }
                 throw new UnsupportedOperationException(method.getName());
               });
@@ -73,8 +78,7 @@ final class ArtemisMessages {
   }
 
   /** A copy of {@code source} whose property {@code name} is {@code value}, or gone if null. */
-  static MapMessage withProperty(MapMessage source, String name, Object value)
-      throws JMSException {
+  static MapMessage withProperty(MapMessage source, String name, Object value) throws JMSException {
     return copy(source, name, value, null, null);
   }
 

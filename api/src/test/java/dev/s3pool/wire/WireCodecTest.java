@@ -44,7 +44,17 @@ class WireCodecTest {
             "client-1"),
         new CancelTransfer(ID),
         new GetObjectJob(
-            ID, "bucket", "key", "/data/key.bin.x1", "/data/key.bin", 0, 1, 0, 100, null, null,
+            ID,
+            "bucket",
+            "key",
+            "/data/key.bin.x1",
+            "/data/key.bin",
+            0,
+            1,
+            0,
+            100,
+            null,
+            null,
             Map.of()),
         new GetObjectJob(
             ID,
@@ -154,8 +164,7 @@ class WireCodecTest {
   void decode_notAMapMessage_saysMapMessagesExpected() {
     MalformedMessageException e =
         assertThrows(
-            MalformedMessageException.class,
-            () -> WireCodec.decode(ArtemisMessages.textMessage()));
+            MalformedMessageException.class, () -> WireCodec.decode(ArtemisMessages.textMessage()));
 
     assertTrue(e.getMessage().contains("MapMessage"), e.getMessage());
   }
@@ -292,7 +301,17 @@ class WireCodecTest {
 
   private static GetObjectJob job() {
     return new GetObjectJob(
-        ID, "bucket", "key", "/data/key.tmp", "/data/key", 1, 2, 10, 10, "bytes=10-", null,
+        ID,
+        "bucket",
+        "key",
+        "/data/key.tmp",
+        "/data/key",
+        1,
+        2,
+        10,
+        10,
+        "bytes=10-",
+        null,
         Map.of());
   }
 

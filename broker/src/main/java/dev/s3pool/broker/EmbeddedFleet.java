@@ -98,7 +98,10 @@ public final class EmbeddedFleet implements Fleet {
       return submitterExit;
     }
     if (workers.stream().noneMatch(ChildProcess::isAlive)) {
-      return "all " + workers.size() + " worker JVMs exited (" + workers.get(0).exitDescription()
+      return "all "
+          + workers.size()
+          + " worker JVMs exited ("
+          + workers.get(0).exitDescription()
           + ")";
     }
     return null;

@@ -58,8 +58,8 @@ public final class S3PoolBroker implements AutoCloseable {
   private final int port;
   private final Path tempDir;
 
-  private S3PoolBroker(BrokerOptions options, EmbeddedActiveMQ server, int inVmId, int port,
-      Path tempDir) {
+  private S3PoolBroker(
+      BrokerOptions options, EmbeddedActiveMQ server, int inVmId, int port, Path tempDir) {
     this.options = options;
     this.server = server;
     this.inVmId = inVmId;
@@ -88,7 +88,10 @@ public final class S3PoolBroker implements AutoCloseable {
             new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
       }
       server.start();
-      log.info("broker started url=tcp://{}:{} persistent={}", options.host(), port,
+      log.info(
+          "broker started url=tcp://{}:{} persistent={}",
+          options.host(),
+          port,
           options.dataDir() != null);
       return new S3PoolBroker(options, server, inVmId, port, tempDir);
     } catch (Exception e) {
@@ -114,7 +117,10 @@ public final class S3PoolBroker implements AutoCloseable {
     config.addAcceptorConfiguration("tcp", "tcp://" + options.host() + ":" + port);
     if (options.user() != null) {
       config.putSecurityRoles(
-          "#", Set.of(new Role(ROLE, true, true, true, true, true, true, true, true, true, true)));
+          "#",
+          Set.of(
+              new Role(
+                  ROLE, true, true, true, true, true, true, true, true, true, true, true, true)));
     }
     for (String queue :
         new String[] {

@@ -37,13 +37,17 @@ class S3PoolBrokerTest {
       }
 
       PagingStore store =
-          broker.server().getPagingManager().getPageStore(SimpleString.of(Destinations.WORKER_JOBS));
+          broker
+              .server()
+              .getPagingManager()
+              .getPageStore(SimpleString.of(Destinations.WORKER_JOBS));
       assertTrue(store.isPaging(), "the jobs address should page once over its limit");
       assertTrue(
           store.getAddressSize() <= 2 * LIMIT,
           "in-memory size " + store.getAddressSize() + " exceeds the limit " + LIMIT);
 
-      MessageConsumer consumer = session.createConsumer(session.createQueue(Destinations.WORKER_JOBS));
+      MessageConsumer consumer =
+          session.createConsumer(session.createQueue(Destinations.WORKER_JOBS));
       connection.start();
       for (int i = 0; i < JOBS; i++) {
         GetObjectJob received =
@@ -65,15 +69,26 @@ class S3PoolBrokerTest {
   @Test
   void options_nonLoopbackWithoutCredentials_refused() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+            IllegalArgumentException.class,
             () -> new BrokerOptions("0.0.0.0", 61616, null, null, null, 1 << 20));
     assertTrue(e.getMessage().contains("0.0.0.0"), e.getMessage());
   }
 
   private static GetObjectJob job(int i) {
     return new GetObjectJob(
-        new TransferId("t-paging"), "bucket", "key", "/tmp/x.part", "/tmp/x", i, JOBS,
-        (long) i * 8, 8, "bytes=" + (i * 8) + "-" + (i * 8 + 7), null, Map.of());
+        new TransferId("t-paging"),
+        "bucket",
+        "key",
+        "/tmp/x.part",
+        "/tmp/x",
+        i,
+        JOBS,
+        (long) i * 8,
+        8,
+        "bytes=" + (i * 8) + "-" + (i * 8 + 7),
+        null,
+        Map.of());
   }
 
   private static <T> T assertNotNull(T value, String what) {

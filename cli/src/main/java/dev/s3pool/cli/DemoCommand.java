@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -85,7 +85,7 @@ final class DemoCommand {
       byte[] sha256 = writeRandomFile(file, size, random.split());
       server.putObject(BUCKET, "demo/" + name, file);
       Files.delete(file);
-      uploaded.add(new Uploaded("demo/" + name, size, sha256));
+      uploaded.add(new Uploaded("demo/" + name, size, HexFormat.of().formatHex(sha256)));
     }
     return uploaded;
   }
@@ -151,7 +151,7 @@ final class DemoCommand {
       return "FAILED";
     }
     try {
-      if (Arrays.equals(row.object().sha256(), sha256Of(row.target()))) {
+      if (row.object().sha256().equals(HexFormat.of().formatHex(sha256Of(row.target())))) {
         return "OK";
       }
       problems.add(key + ": the downloaded file's SHA-256 differs from the uploaded object's");
@@ -242,7 +242,7 @@ final class DemoCommand {
   }
 
   /** An uploaded object and the SHA-256 of what was uploaded. */
-  private record Uploaded(String key, long sizeBytes, byte[] sha256) {}
+  private record Uploaded(String key, long sizeBytes, String sha256) {}
 
   /** One download: where it went, how long it took, and its error or null. */
   private record Row(Uploaded object, Path target, long nanos, String error) {}

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.s3pool.runtime.S3Clients;
 import dev.s3pool.S3ClientConfig;
+import dev.s3pool.runtime.S3Clients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's wire contract, exercised by a producer that builds its messages by hand with the
- * JMS API only: the s3pool fleet is started, but nothing of s3pool encodes or decodes here.
+ * The README's wire contract, exercised by a producer that builds its messages by hand with the JMS
+ * API only: the s3pool fleet is started, but nothing of s3pool encodes or decodes here.
  */
 class PlainJmsProducerIT {
 
@@ -49,8 +49,11 @@ class PlainJmsProducerIT {
     server.createBucket(BUCKET);
     server.putObject(BUCKET, "dir/object.bin", OBJECT);
     ProcessTransferConfig config =
-        ProcessTransferConfig.builder().multipartThreshold(1 << 20).multipartChunksize(1 << 20)
-            .maxRequestProcesses(2).build();
+        ProcessTransferConfig.builder()
+            .multipartThreshold(1 << 20)
+            .multipartChunksize(1 << 20)
+            .maxRequestProcesses(2)
+            .build();
     fleet = EmbeddedFleet.start(new FleetSettings(server.clientConfig(), config, 1, List.of()));
     connection = fleet.connectionFactory().createConnection();
     connection.start();

@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * What every s3pool child JVM does at start: ignore Ctrl-C (the parent decides when children
- * stop), read its {@link ChildSettings} from standard input, and exit once that pipe closes, which
- * happens when the parent stops it or dies.
+ * What every s3pool child JVM does at start: ignore Ctrl-C (the parent decides when children stop),
+ * read its {@link ChildSettings} from standard input, and exit once that pipe closes, which happens
+ * when the parent stops it or dies.
  */
 public final class ChildRuntime {
 
@@ -33,7 +33,8 @@ public final class ChildRuntime {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     ChildSettings settings = ChildSettings.read(in);
     Thread watch =
-        new Thread(() -> awaitEndOfInput(in, role, onParentGone), "s3pool-" + role + "-parent-watch");
+        new Thread(
+            () -> awaitEndOfInput(in, role, onParentGone), "s3pool-" + role + "-parent-watch");
     watch.setDaemon(true);
     watch.start();
     return settings;

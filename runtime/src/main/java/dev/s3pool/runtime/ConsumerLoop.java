@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A thread that takes messages from one queue in a transacted session and commits after each one
- * is handled, so that a message is acknowledged only together with what its handler sent. If the
+ * A thread that takes messages from one queue in a transacted session and commits after each one is
+ * handled, so that a message is acknowledged only together with what its handler sent. If the
  * handler throws, or the JVM dies before the commit, the broker delivers the message again.
  */
 public final class ConsumerLoop implements Runnable {

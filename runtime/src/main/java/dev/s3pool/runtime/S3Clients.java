@@ -9,7 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -28,7 +28,7 @@ public final class S3Clients {
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClientBuilder(
-                ApacheHttpClient.builder()
+                Apache5HttpClient.builder()
                     .maxConnections(maxConnections)
                     .connectionTimeout(config.connectTimeout())
                     .socketTimeout(config.readTimeout()))
@@ -67,7 +67,8 @@ public final class S3Clients {
         return FALLBACK_REGION;
       }
       throw new IllegalStateException(
-          "no AWS region configured: set AWS_REGION, a profile region, or S3ClientConfig.region", e);
+          "no AWS region configured: set AWS_REGION, a profile region, or S3ClientConfig.region",
+          e);
     }
   }
 }

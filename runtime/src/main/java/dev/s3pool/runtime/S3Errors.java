@@ -44,8 +44,8 @@ public final class S3Errors {
   }
 
   /**
-   * S3's own words where it sent them. A HEAD response has no body, so like botocore we report
-   * the status code as the error code and the reason phrase as the message.
+   * S3's own words where it sent them. A HEAD response has no body, so like botocore we report the
+   * status code as the error code and the reason phrase as the message.
    */
   static TransferError service(S3Exception e, String operation) {
     int status = e.statusCode();
@@ -74,32 +74,20 @@ public final class S3Errors {
   }
 
   static String reasonPhrase(int status) {
-    switch (status) {
-      case 301:
-        return "Moved Permanently";
-      case 304:
-        return "Not Modified";
-      case 400:
-        return "Bad Request";
-      case 403:
-        return "Forbidden";
-      case 404:
-        return "Not Found";
-      case 405:
-        return "Method Not Allowed";
-      case 409:
-        return "Conflict";
-      case 412:
-        return "Precondition Failed";
-      case 416:
-        return "Requested Range Not Satisfiable";
-      case 500:
-        return "Internal Server Error";
-      case 503:
-        return "Service Unavailable";
-      default:
-        return "HTTP " + status;
-    }
+    return switch (status) {
+      case 301 -> "Moved Permanently";
+      case 304 -> "Not Modified";
+      case 400 -> "Bad Request";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 409 -> "Conflict";
+      case 412 -> "Precondition Failed";
+      case 416 -> "Requested Range Not Satisfiable";
+      case 500 -> "Internal Server Error";
+      case 503 -> "Service Unavailable";
+      default -> "HTTP " + status;
+    };
   }
 
   private static Throwable rootCause(Throwable t) {

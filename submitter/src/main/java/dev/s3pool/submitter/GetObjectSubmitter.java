@@ -27,9 +27,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Turns a {@link DownloadFileRequest} into {@link GetObjectJob}s: finds the size (HeadObject
- * unless the caller gave it), allocates the temporary file beside the target, registers the
- * transfer with the coordinator and sends one job per part.
+ * Turns a {@link DownloadFileRequest} into {@link GetObjectJob}s: finds the size (HeadObject unless
+ * the caller gave it), allocates the temporary file beside the target, registers the transfer with
+ * the coordinator and sends one job per part.
  */
 final class GetObjectSubmitter {
 
@@ -52,9 +52,13 @@ final class GetObjectSubmitter {
       throws JMSException {
     if (coordinator.isCancelled(request.transferId())) {
       coordinator.endedBeforeStart(request.transferId());
-      fail(request, replyTo, correlationId, out,
-          TransferError.of(ErrorKind.CANCELLED,
-              "transfer " + request.transferId() + " was cancelled"));
+      fail(
+          request,
+          replyTo,
+          correlationId,
+          out,
+          TransferError.of(
+              ErrorKind.CANCELLED, "transfer " + request.transferId() + " was cancelled"));
       return;
     }
     TransferError invalid = validate(request);
@@ -84,10 +88,14 @@ final class GetObjectSubmitter {
       temp = allocateTempFile(target, size);
     } catch (IOException e) {
       coordinator.endedBeforeStart(request.transferId());
-      fail(request, replyTo, correlationId, out,
-          TransferError.of(ErrorKind.LOCAL_IO,
-              "cannot create the download file for " + target + ": "
-                  + S3Errors.localMessage(e)));
+      fail(
+          request,
+          replyTo,
+          correlationId,
+          out,
+          TransferError.of(
+              ErrorKind.LOCAL_IO,
+              "cannot create the download file for " + target + ": " + S3Errors.localMessage(e)));
       return;
     }
     List<PartPlan.Part> parts =
@@ -104,9 +112,13 @@ final class GetObjectSubmitter {
             parts.size());
     if (!coordinator.register(record)) {
       deleteQuietly(temp);
-      fail(request, replyTo, correlationId, out,
-          TransferError.of(ErrorKind.CANCELLED,
-              "transfer " + request.transferId() + " was cancelled"));
+      fail(
+          request,
+          replyTo,
+          correlationId,
+          out,
+          TransferError.of(
+              ErrorKind.CANCELLED, "transfer " + request.transferId() + " was cancelled"));
       return;
     }
     log.info(
@@ -144,8 +156,11 @@ final class GetObjectSubmitter {
     if (request.bucket().isBlank() || request.key().isBlank()) {
       return TransferError.of(
           ErrorKind.INVALID_REQUEST,
-          "bucket and key must not be blank: bucket='" + request.bucket() + "' key='"
-              + request.key() + "'");
+          "bucket and key must not be blank: bucket='"
+              + request.bucket()
+              + "' key='"
+              + request.key()
+              + "'");
     }
     if (request.expectedSize() != null && request.expectedSize() < 0) {
       return TransferError.of(
@@ -174,14 +189,13 @@ final class GetObjectSubmitter {
   private Path allocateTempFile(Path target, long size) throws IOException {
     Path parent = target.getParent();
     if (parent == null || !Files.isDirectory(parent)) {
-      throw new java.nio.file.NoSuchFileException(String.valueOf(parent), null,
-          "destination directory does not exist");
+      throw new java.nio.file.NoSuchFileException(
+          String.valueOf(parent), null, "destination directory does not exist");
     }
     for (int attempt = 0; ; attempt++) {
       Path temp = target.resolveSibling(target.getFileName() + "." + randomSuffix());
       try {
-        Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-            .close();
+        Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
       } catch (java.nio.file.FileAlreadyExistsException e) {
         if (attempt < 5) {
           continue;

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How an object of a given size is split into GET jobs: one job without Range below the
- * threshold, else one job per chunk with {@code bytes=start-end}, the last one open-ended
- * ({@code bytes=start-}) like the reference.
+ * How an object of a given size is split into GET jobs: one job without Range below the threshold,
+ * else one job per chunk with {@code bytes=start-end}, the last one open-ended ({@code
+ * bytes=start-}) like the reference.
  */
 final class PartPlan {
 
@@ -35,7 +35,12 @@ final class PartPlan {
     long count = (size + chunkSize - 1) / chunkSize;
     if (count > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
-          "object of " + size + " bytes needs " + count + " parts of " + chunkSize
+          "object of "
+              + size
+              + " bytes needs "
+              + count
+              + " parts of "
+              + chunkSize
               + " bytes; raise multipartChunksize");
     }
     List<Part> parts = new ArrayList<>((int) count);

@@ -49,7 +49,8 @@ public final class SubmitterMain {
             });
     S3Client s3 = S3Clients.create(settings.clientConfig(), settings.threads());
     connection[0] =
-        Jms.connectionFactory(settings.brokerUrl(), settings.brokerUser(), settings.brokerPassword())
+        Jms.connectionFactory(
+                settings.brokerUrl(), settings.brokerUser(), settings.brokerPassword())
             .createConnection();
     TransferCoordinator coordinator = new TransferCoordinator();
     GetObjectSubmitter submitter =
@@ -87,8 +88,8 @@ public final class SubmitterMain {
     try {
       decoded = WireCodec.decode(message);
     } catch (MalformedMessageException e) {
-      log.error("dropping malformed request messageId={}: {}", message.getJMSMessageID(),
-          e.getMessage());
+      log.error(
+          "dropping malformed request messageId={}: {}", message.getJMSMessageID(), e.getMessage());
       return;
     }
     if (decoded instanceof DownloadFileRequest request) {
@@ -100,7 +101,9 @@ public final class SubmitterMain {
     } else if (decoded instanceof CancelTransfer cancel) {
       coordinator.cancel(cancel.transferId(), out);
     } else {
-      log.error("dropping {} sent to {}", decoded.getClass().getSimpleName(),
+      log.error(
+          "dropping {} sent to {}",
+          decoded.getClass().getSimpleName(),
           Destinations.DOWNLOAD_REQUESTS);
     }
   }
@@ -119,8 +122,8 @@ public final class SubmitterMain {
     } else if (decoded instanceof JobFailed failed) {
       coordinator.onFailed(failed, out);
     } else {
-      log.error("dropping {} sent to {}", decoded.getClass().getSimpleName(),
-          Destinations.JOB_RESULTS);
+      log.error(
+          "dropping {} sent to {}", decoded.getClass().getSimpleName(), Destinations.JOB_RESULTS);
     }
   }
 

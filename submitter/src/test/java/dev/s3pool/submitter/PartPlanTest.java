@@ -16,8 +16,8 @@ class PartPlanTest {
 
   @Test
   void split_belowThreshold_oneJobWithoutRange() {
-    assertEquals(List.of(new Part(0, 0, 8 * MIB - 1, null)),
-        PartPlan.split(8 * MIB - 1, 8 * MIB, 8 * MIB));
+    assertEquals(
+        List.of(new Part(0, 0, 8 * MIB - 1, null)), PartPlan.split(8 * MIB - 1, 8 * MIB, 8 * MIB));
   }
 
   @Test
@@ -27,15 +27,15 @@ class PartPlanTest {
 
   @Test
   void split_atThreshold_oneOpenEndedRange() {
-    assertEquals(List.of(new Part(0, 0, 8 * MIB, "bytes=0-")),
-        PartPlan.split(8 * MIB, 8 * MIB, 8 * MIB));
+    assertEquals(
+        List.of(new Part(0, 0, 8 * MIB, "bytes=0-")), PartPlan.split(8 * MIB, 8 * MIB, 8 * MIB));
   }
 
   @Test
   void split_thresholdPlusOne_twoRangesLastOpenEnded() {
     assertEquals(
-        List.of(new Part(0, 0, 8 * MIB, "bytes=0-8388607"),
-            new Part(1, 8 * MIB, 1, "bytes=8388608-")),
+        List.of(
+            new Part(0, 0, 8 * MIB, "bytes=0-8388607"), new Part(1, 8 * MIB, 1, "bytes=8388608-")),
         PartPlan.split(8 * MIB + 1, 8 * MIB, 8 * MIB));
   }
 
@@ -79,8 +79,7 @@ class PartPlanTest {
   @Test
   void split_tooManyParts_saysToRaiseTheChunkSize() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
-            () -> PartPlan.split(Long.MAX_VALUE, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> PartPlan.split(Long.MAX_VALUE, 0, 1));
     assertTrue(e.getMessage().contains("raise multipartChunksize"), e.getMessage());
   }
 }

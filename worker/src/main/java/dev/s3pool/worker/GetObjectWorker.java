@@ -27,10 +27,10 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * Executes one {@link GetObjectJob}: a GET of the job's range, streamed into the temporary file
- * at the job's offset with positional writes through a fixed-size buffer. Streaming errors are
- * retried (5 attempts in all), each attempt rewriting the job's own range from its start; S3
- * errors fail at once.
+ * Executes one {@link GetObjectJob}: a GET of the job's range, streamed into the temporary file at
+ * the job's offset with positional writes through a fixed-size buffer. Streaming errors are retried
+ * (5 attempts in all), each attempt rewriting the job's own range from its start; S3 errors fail at
+ * once.
  */
 final class GetObjectWorker {
 
@@ -75,13 +75,17 @@ final class GetObjectWorker {
       long bytes = retry.executeCheckedSupplier(() -> fetch(job, temp));
       return new JobCompleted(job.transferId(), job.partIndex(), bytes, name);
     } catch (TransferEndedException e) {
-      log.debug("transferId={} part={} skipped: the transfer already ended", job.transferId(),
-          part);
+      log.debug(
+          "transferId={} part={} skipped: the transfer already ended", job.transferId(), part);
       return null;
     } catch (StreamingException e) {
       IOException last = e.getCause();
-      log.error("transferId={} part={} giving up after {} attempts: {}", job.transferId(), part,
-          MAX_ATTEMPTS, last.toString());
+      log.error(
+          "transferId={} part={} giving up after {} attempts: {}",
+          job.transferId(),
+          part,
+          MAX_ATTEMPTS,
+          last.toString());
       return failed(
           job,
           new TransferError(
@@ -89,8 +93,16 @@ final class GetObjectWorker {
               0,
               null,
               "GetObject",
-              "Max Retries Exceeded: part " + part + " of s3://" + job.bucket() + "/" + job.key()
-                  + " failed " + MAX_ATTEMPTS + " times; last error: " + last,
+              "Max Retries Exceeded: part "
+                  + part
+                  + " of s3://"
+                  + job.bucket()
+                  + "/"
+                  + job.key()
+                  + " failed "
+                  + MAX_ATTEMPTS
+                  + " times; last error: "
+                  + last,
               last.getClass().getName(),
               last.getMessage()));
     } catch (SdkException e) {
@@ -101,8 +113,7 @@ final class GetObjectWorker {
       return failed(
           job,
           TransferError.of(
-              ErrorKind.LOCAL_IO,
-              "cannot write to " + temp + ": " + S3Errors.localMessage(e)));
+              ErrorKind.LOCAL_IO, "cannot write to " + temp + ": " + S3Errors.localMessage(e)));
     } catch (Throwable e) {
       return failed(job, S3Errors.describe(e, "GetObject"));
     }
@@ -139,8 +150,14 @@ final class GetObjectWorker {
         if (written + n > job.length()) {
           body.abort();
           throw new SizeMismatchException(
-              "s3://" + job.bucket() + "/" + job.key() + " part " + (job.partIndex() + 1)
-                  + " delivered more than the expected " + job.length()
+              "s3://"
+                  + job.bucket()
+                  + "/"
+                  + job.key()
+                  + " part "
+                  + (job.partIndex() + 1)
+                  + " delivered more than the expected "
+                  + job.length()
                   + " bytes: the object is larger than its expected size");
         }
         view.clear().limit(n);

@@ -54,7 +54,8 @@ public final class WorkerMain {
             });
     S3Client s3 = S3Clients.create(settings.clientConfig(), settings.threads());
     connection[0] =
-        Jms.connectionFactory(settings.brokerUrl(), settings.brokerUser(), settings.brokerPassword())
+        Jms.connectionFactory(
+                settings.brokerUrl(), settings.brokerUser(), settings.brokerPassword())
             .createConnection();
     long pid = ProcessHandle.current().pid();
     for (int i = 0; i < settings.threads(); i++) {
@@ -76,7 +77,9 @@ public final class WorkerMain {
                     return;
                   }
                   if (!(decoded instanceof GetObjectJob job)) {
-                    log.error("dropping {} sent to {}", decoded.getClass().getSimpleName(),
+                    log.error(
+                        "dropping {} sent to {}",
+                        decoded.getClass().getSimpleName(),
                         Destinations.WORKER_JOBS);
                     return;
                   }

@@ -111,7 +111,8 @@ class GetObjectWorkerTest {
   void run_serviceError_failsAtOnceWithoutRetry() {
     s3.respond(
         () -> {
-          throw (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied").build();
+          throw (S3Exception)
+              S3Exception.builder().statusCode(403).message("Access Denied").build();
         });
 
     JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(job()));
@@ -128,7 +129,8 @@ class GetObjectWorkerTest {
 
     JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(job()));
 
-    assertTrue(failed.error().message().contains("more than the expected 300000 bytes"),
+    assertTrue(
+        failed.error().message().contains("more than the expected 300000 bytes"),
         failed.error().message());
     assertEquals(1, s3.requests.size());
   }
@@ -183,6 +185,17 @@ class GetObjectWorkerTest {
           throw error;
         }
         return part[position++] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] into, int offset, int length) throws IOException {
+        if (position >= bytes) {
+          throw error;
+        }
+        int n = Math.min(length, bytes - position);
+        System.arraycopy(part, position, into, offset, n);
+        position += n;
+        return n;
       }
     };
   }
