@@ -50,75 +50,35 @@ final class GetObjectSubmitter {
   /** Handles one request; everything it sends goes out when the caller commits. */
   void submit(DownloadFileRequest request, Destination replyTo, String correlationId, Outbox out)
       throws JMSException {
-    if (coordinator.isCancelled(request.transferId())) {
-      coordinator.endedBeforeStart(request.transferId());
-      fail(
-          request,
-          replyTo,
-          correlationId,
-          out,
-          TransferError.of(
-              ErrorKind.CANCELLED, "transfer " + request.transferId() + " was cancelled"));
-      return;
-    }
-    TransferError invalid = validate(request);
-    if (invalid != null) {
-      coordinator.endedBeforeStart(request.transferId());
-      fail(request, replyTo, correlationId, out, invalid);
-      return;
-    }
-    Path target = Path.of(request.filename());
-    long size;
-    String etag = null;
-    if (request.expectedSize() != null) {
-      size = request.expectedSize();
-    } else {
-      try {
-        HeadObjectResponse head = s3.headObject(headRequest(request));
-        size = head.contentLength();
-        etag = head.eTag();
-      } catch (SdkException e) {
-        coordinator.endedBeforeStart(request.transferId());
-        fail(request, replyTo, correlationId, out, S3Errors.describe(e, "HeadObject"));
-        return;
-      }
-    }
-    Path temp;
+    TransferRecord record;
+    List<PartPlan.Part> parts;
+    String etag;
     try {
-      temp = allocateTempFile(target, size);
-    } catch (IOException e) {
+      refuseIfCancelled(request);
+      refuseIfInvalid(request);
+      Path target = Path.of(request.filename());
+      HeadObjectResponse head = request.expectedSize() == null ? head(request) : null;
+      long size = head == null ? request.expectedSize() : head.contentLength();
+      etag = head == null ? null : head.eTag();
+      Path temp = allocateTempFile(target, size);
+      parts = PartPlan.split(size, config.multipartThreshold(), config.multipartChunksize());
+      record =
+          new TransferRecord(
+              request.transferId(),
+              request.clientId(),
+              replyTo,
+              correlationId,
+              temp,
+              target,
+              size,
+              parts.size());
+      if (!coordinator.register(record)) {
+        deleteQuietly(temp);
+        throw cancelled(request);
+      }
+    } catch (Refused refused) {
       coordinator.endedBeforeStart(request.transferId());
-      fail(
-          request,
-          replyTo,
-          correlationId,
-          out,
-          TransferError.of(
-              ErrorKind.LOCAL_IO,
-              "cannot create the download file for " + target + ": " + S3Errors.localMessage(e)));
-      return;
-    }
-    List<PartPlan.Part> parts =
-        PartPlan.split(size, config.multipartThreshold(), config.multipartChunksize());
-    TransferRecord record =
-        new TransferRecord(
-            request.transferId(),
-            request.clientId(),
-            replyTo,
-            correlationId,
-            temp,
-            target,
-            size,
-            parts.size());
-    if (!coordinator.register(record)) {
-      deleteQuietly(temp);
-      fail(
-          request,
-          replyTo,
-          correlationId,
-          out,
-          TransferError.of(
-              ErrorKind.CANCELLED, "transfer " + request.transferId() + " was cancelled"));
+      fail(request, replyTo, correlationId, out, refused.error);
       return;
     }
     log.info(
@@ -126,7 +86,7 @@ final class GetObjectSubmitter {
         request.transferId(),
         request.bucket(),
         request.key(),
-        size,
+        record.totalBytes,
         parts.size());
     for (PartPlan.Part part : parts) {
       out.sendJob(
@@ -134,8 +94,8 @@ final class GetObjectSubmitter {
               request.transferId(),
               request.bucket(),
               request.key(),
-              temp.toString(),
-              target.toString(),
+              record.tempPath.toString(),
+              record.finalPath.toString(),
               part.index(),
               parts.size(),
               part.offset(),
@@ -146,8 +106,28 @@ final class GetObjectSubmitter {
     }
   }
 
+  private void refuseIfCancelled(DownloadFileRequest request) throws Refused {
+    if (coordinator.isCancelled(request.transferId())) {
+      throw cancelled(request);
+    }
+  }
+
+  private static Refused cancelled(DownloadFileRequest request) {
+    return new Refused(
+        TransferError.of(
+            ErrorKind.CANCELLED, "transfer " + request.transferId() + " was cancelled"));
+  }
+
+  /** Refuses requests that raw JMS producers may send but the Java API never would. */
+  private static void refuseIfInvalid(DownloadFileRequest request) throws Refused {
+    TransferError invalid = invalid(request);
+    if (invalid != null) {
+      throw new Refused(invalid);
+    }
+  }
+
   /** Null when the request may run, else why not. */
-  private static TransferError validate(DownloadFileRequest request) {
+  private static TransferError invalid(DownloadFileRequest request) {
     try {
       ExtraArgs.validate(request.extraArgs());
     } catch (IllegalArgumentException e) {
@@ -178,15 +158,30 @@ final class GetObjectSubmitter {
     return null;
   }
 
-  private HeadObjectRequest headRequest(DownloadFileRequest request) {
+  private HeadObjectResponse head(DownloadFileRequest request) throws Refused {
     HeadObjectRequest.Builder head =
         HeadObjectRequest.builder().bucket(request.bucket()).key(request.key());
     ExtraArgsMapping.apply(request.extraArgs(), head);
-    return head.build();
+    try {
+      return s3.headObject(head.build());
+    } catch (SdkException e) {
+      throw new Refused(S3Errors.describe(e, "HeadObject"));
+    }
   }
 
   /** {@code filename.<8 random chars>} in the target's directory, sized to the object. */
-  private Path allocateTempFile(Path target, long size) throws IOException {
+  private Path allocateTempFile(Path target, long size) throws Refused {
+    try {
+      return createTempFile(target, size);
+    } catch (IOException e) {
+      throw new Refused(
+          TransferError.of(
+              ErrorKind.LOCAL_IO,
+              "cannot create the download file for " + target + ": " + S3Errors.localMessage(e)));
+    }
+  }
+
+  private Path createTempFile(Path target, long size) throws IOException {
     Path parent = target.getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       throw new java.nio.file.NoSuchFileException(
@@ -242,6 +237,17 @@ final class GetObjectSubmitter {
       Files.deleteIfExists(temp);
     } catch (IOException e) {
       log.warn("cannot delete {}: {}", temp, e.toString());
+    }
+  }
+
+  /** Why a request ends before its jobs are sent. */
+  private static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient TransferError error;
+
+    Refused(TransferError error) {
+      super(error.message(), null, false, false);
+      this.error = error;
     }
   }
 }
