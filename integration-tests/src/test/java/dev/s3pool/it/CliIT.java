@@ -1,0 +1,286 @@
+package dev.s3pool.it;
+
+import static dev.s3pool.ProcessTransferConfig.MiB;
+import static dev.s3pool.it.TestFiles.assertHoldsExactly;
+import static dev.s3pool.it.TestFiles.assertSameContent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.s3pool.cli.LocalS3Server;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real launcher, {@code ./s3pool}, run as a child process against S3Proxy in this JVM, with
+ * credentials in the environment as a user would have them.
+ */
+class CliIT {
+
+  private static final String BUCKET = "s3pool-cli-it";
+  private static final long RUN_TIMEOUT_SECONDS = 120;
+
+  /** Set in the environment of each run; the s3pool JVMs it starts inherit it. */
+  private static final String RUN_MARKER = "S3POOL_CLI_IT_RUN";
+
+  private static final Path REPO_ROOT =
+      Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+  private static final Path LAUNCHER = REPO_ROOT.resolve("s3pool");
+
+  private static Path classDir;
+  private static Path fakeMavenDir;
+  private static LocalS3Server server;
+  private static final AtomicInteger runs = new AtomicInteger();
+
+  private Path testDir;
+
+  @BeforeAll
+  static void startServer(@TempDir Path dir) throws IOException {
+    classDir = dir;
+    fakeMavenDir = refusingMaven(dir.resolve("fake-maven"));
+    markLauncherBuildFresh();
+    String run = UUID.randomUUID().toString();
+    server = LocalS3Server.start(dir.resolve("server"), "cli-access-" + run, "cli-secret-" + run);
+    server.createBucket(BUCKET);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void freshTestDirectory(TestInfo test) throws IOException {
+    testDir =
+        Files.createDirectories(
+            classDir.resolve("tests").resolve(test.getTestMethod().orElseThrow().getName()));
+  }
+
+  @Test
+  void help_listsCpAndDemo() throws Exception {
+    Run run = s3pool("--help");
+
+    assertEquals(0, run.exitCode(), run::describe);
+    assertEquals("", run.stderr(), run::describe);
+    assertTrue(run.stdout().lines().anyMatch(l -> l.matches("\\s+cp\\s.*")), run::describe);
+    assertTrue(run.stdout().lines().anyMatch(l -> l.matches("\\s+demo\\b.*")), run::describe);
+  }
+
+  @Test
+  void cp_object_isByteIdentical() throws Exception {
+    // Over the default 8 MiB threshold: split in two ranged GETs.
+    Path source = TestFiles.writeRandom(testDir.resolve("source.bin"), 9 * MiB + 7, 42);
+    server.putObject(BUCKET, "cli/object.bin", source);
+    Path downloads = Files.createDirectories(testDir.resolve("downloads"));
+    Path destination = downloads.resolve("copy.bin");
+
+    Run run =
+        s3pool(
+            "cp",
+            "s3://" + BUCKET + "/cli/object.bin",
+            destination.toString(),
+            "--endpoint-url",
+            server.endpoint().toString());
+
+    assertEquals(0, run.exitCode(), run::describe);
+    assertSameContent(source, destination);
+    assertHoldsExactly(downloads, Set.of("copy.bin"));
+  }
+
+  @Test
+  void cp_missingKey_failsWithOneLineCarrying404() throws Exception {
+    Path downloads = Files.createDirectories(testDir.resolve("downloads"));
+    Path destination = downloads.resolve("missing.bin");
+
+    Run run =
+        s3pool(
+            "cp",
+            "s3://" + BUCKET + "/cli/no-such-key",
+            destination.toString(),
+            "--endpoint-url",
+            server.endpoint().toString());
+
+    assertNotEquals(0, run.exitCode(), run::describe);
+    List<String> errorLines = run.stderr().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, errorLines.size(), run::describe);
+    assertTrue(errorLines.get(0).contains("404"), run::describe);
+    assertHoldsExactly(downloads, Set.of());
+  }
+
+  @Test
+  void cp_recursivePrefix_keepsNestedPaths() throws Exception {
+    Map<String, Long> sizes =
+        Map.of("top.txt", 10L, "sub/middle.bin", 70_000L, "sub/deeper/bottom.bin", 1L);
+    Path sources = testDir.resolve("sources");
+    sizes.forEach(
+        (path, size) ->
+            server.putObject(
+                BUCKET,
+                "tree/" + path,
+                TestFiles.writeRandom(sources.resolve(path), size, path.hashCode())));
+    // Neither is under "tree/": the second shares the prefix as a string but not as a directory.
+    server.putObject(BUCKET, "elsewhere/other.txt", new byte[] {1});
+    server.putObject(BUCKET, "tree-sibling/other.txt", new byte[] {2});
+    Path downloads = testDir.resolve("downloads");
+
+    Run run =
+        s3pool(
+            "cp",
+            "s3://" + BUCKET + "/tree",
+            downloads.toString(),
+            "--recursive",
+            "--endpoint-url",
+            server.endpoint().toString());
+
+    assertEquals(0, run.exitCode(), run::describe);
+    assertHoldsExactly(downloads, sizes.keySet());
+    for (String path : sizes.keySet()) {
+      assertSameContent(sources.resolve(path), downloads.resolve(path));
+    }
+  }
+
+  /**
+   * Runs {@code ./s3pool args} with a deadline, then checks that no s3pool JVM it started is still
+   * alive.
+   */
+  private Run s3pool(String... args) throws Exception {
+    int number = runs.incrementAndGet();
+    String marker = UUID.randomUUID().toString();
+    Path stdout = classDir.resolve("run-" + number + ".out");
+    Path stderr = classDir.resolve("run-" + number + ".err");
+    List<String> command = new ArrayList<>();
+    command.add(LAUNCHER.toString());
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(testDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile());
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(name -> name.startsWith("AWS_"));
+    env.put("AWS_ACCESS_KEY_ID", server.accessKey());
+    env.put("AWS_SECRET_ACCESS_KEY", server.secretKey());
+    env.put("AWS_REGION", server.region());
+    env.put("PATH", fakeMavenDir + File.pathSeparator + env.getOrDefault("PATH", ""));
+    env.put(RUN_MARKER, marker);
+
+    Process process = builder.start();
+    if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      fail("./s3pool " + String.join(" ", args) + " still ran after " + RUN_TIMEOUT_SECONDS + " s");
+    }
+    Run run =
+        new Run(
+            String.join(" ", args),
+            process.exitValue(),
+            Files.readString(stdout, StandardCharsets.UTF_8),
+            Files.readString(stderr, StandardCharsets.UTF_8));
+    assertEquals(List.of(), processesMarked(marker), () -> "still alive after " + run.describe());
+    return run;
+  }
+
+  /** Pids of live processes whose environment holds {@code RUN_MARKER=marker}. */
+  private static List<Long> processesMarked(String marker) throws IOException {
+    String wanted = RUN_MARKER + "=" + marker;
+    List<Long> marked = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        String name = entry.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        String environment;
+        try {
+          environment = Files.readString(entry.resolve("environ"), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+          continue; // gone meanwhile, or not ours to read
+        }
+        long pid = Long.parseLong(name);
+        if (List.of(environment.split("\0")).contains(wanted)
+            && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          marked.add(pid);
+        }
+      }
+    }
+    return marked;
+  }
+
+  /**
+   * A {@code mvn} that refuses to run. The launcher builds with {@code mvn install} when it finds
+   * its build stale; that would overwrite the shared local repository in the middle of a build, so
+   * these tests fail instead.
+   */
+  private static Path refusingMaven(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path mvn = dir.resolve("mvn");
+    Files.writeString(
+        mvn,
+        """
+        #!/bin/sh
+        echo "CliIT: ./s3pool tried to build (mvn $*); build with the reactor first" >&2
+        exit 97
+        """);
+    Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir;
+  }
+
+  /**
+   * Tells the launcher that its build is current. When these tests run, the reactor has just built
+   * the cli module and its dependencies from the current sources, which is what the launcher's own
+   * build would do; but the dependency plugin leaves {@code classpath.txt} untouched when its
+   * content did not change, so the launcher would still find sources newer than it. Only done when
+   * the cli on this JVM's classpath comes from this checkout's reactor.
+   */
+  private static void markLauncherBuildFresh() throws IOException {
+    Path cliTarget = REPO_ROOT.resolve("cli").resolve("target");
+    boolean cliFromThisReactor =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(entry -> Path.of(entry).toAbsolutePath().normalize())
+            .anyMatch(entry -> entry.startsWith(cliTarget));
+    Path classpathFile = cliTarget.resolve("classpath.txt");
+    if (cliFromThisReactor && Files.isRegularFile(classpathFile)) {
+      Files.setLastModifiedTime(classpathFile, FileTime.from(Instant.now()));
+    }
+  }
+
+  /** How one run of the launcher ended. */
+  private record Run(String args, int exitCode, String stdout, String stderr) {
+    String describe() {
+      return "./s3pool "
+          + args
+          + " exited "
+          + exitCode
+          + "\n--- stdout:\n"
+          + stdout
+          + "--- stderr:\n"
+          + stderr;
+    }
+  }
+}
