@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,7 +58,6 @@ class CliIT {
   static void startServer(@TempDir Path dir) throws IOException {
     classDir = dir;
     fakeMavenDir = refusingMaven(dir.resolve("fake-maven"));
-    markLauncherBuildFresh();
     String run = UUID.randomUUID().toString();
     server = LocalS3Server.start(dir.resolve("server"), "cli-access-" + run, "cli-secret-" + run);
     server.createBucket(BUCKET);
@@ -233,9 +230,9 @@ class CliIT {
   }
 
   /**
-   * A {@code mvn} that refuses to run. The launcher builds with {@code mvn install} when it finds
-   * its build stale; that would overwrite the shared local repository in the middle of a build, so
-   * these tests fail instead.
+   * A {@code mvn} that refuses to run. The reactor built the launcher's classpath just before these
+   * tests; a launcher that still finds its build stale has a bug, and building again in the middle
+   * of a build would race with it, so these tests fail instead.
    */
   private static Path refusingMaven(Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -249,25 +246,6 @@ class CliIT {
         """);
     Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
     return dir;
-  }
-
-  /**
-   * Tells the launcher that its build is current. When these tests run, the reactor has just built
-   * the cli module and its dependencies from the current sources, which is what the launcher's own
-   * build would do; but the dependency plugin leaves {@code classpath.txt} untouched when its
-   * content did not change, so the launcher would still find sources newer than it. Only done when
-   * the cli on this JVM's classpath comes from this checkout's reactor.
-   */
-  private static void markLauncherBuildFresh() throws IOException {
-    Path cliTarget = REPO_ROOT.resolve("cli").resolve("target");
-    boolean cliFromThisReactor =
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .map(entry -> Path.of(entry).toAbsolutePath().normalize())
-            .anyMatch(entry -> entry.startsWith(cliTarget));
-    Path classpathFile = cliTarget.resolve("classpath.txt");
-    if (cliFromThisReactor && Files.isRegularFile(classpathFile)) {
-      Files.setLastModifiedTime(classpathFile, FileTime.from(Instant.now()));
-    }
   }
 
   /** How one run of the launcher ended. */
