@@ -7,6 +7,9 @@ import dev.s3pool.spi.FleetFactory;
 import dev.s3pool.spi.FleetSettings;
 import dev.s3pool.wire.DownloadFileRequest;
 import dev.s3pool.wire.ExtraArgs;
+import dev.s3pool.wire.TempPaths;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,6 +192,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
       throw new IllegalStateException("could not connect to the s3pool broker: " + e, e);
     }
     fleet = started;
+    started.onTransfersLost(this::loseInFlight);
     var unused = watchdog.scheduleWithFixedDelay(this::checkFleet, 500, 500, TimeUnit.MILLISECONDS);
     interruptHook = new Thread(this::onJvmExit, "s3pool-interrupt");
     Runtime.getRuntime().addShutdownHook(interruptHook);
@@ -207,20 +211,39 @@ public final class ProcessPoolDownloader implements AutoCloseable {
   /** Fails every outstanding future once the fleet can no longer finish them. */
   private void checkFleet() {
     Fleet f;
-    DownloaderClient c;
     synchronized (lock) {
       f = fleet;
+    }
+    String failure = f == null ? null : f.failure();
+    if (failure != null) {
+      loseInFlight("s3pool fleet failed: " + failure);
+    }
+  }
+
+  /**
+   * Ends every transfer in flight with {@code reason}: asks for its cancel (so that a restarted
+   * submitter drops a redelivered request), removes its temporary file, fails its future.
+   */
+  private void loseInFlight(String reason) {
+    DownloaderClient c;
+    synchronized (lock) {
       c = client;
     }
-    if (f == null || c == null) {
+    if (c == null) {
       return;
     }
-    String failure = f.failure();
-    if (failure != null) {
-      for (DefaultTransferFuture future : c.inFlight()) {
-        c.fail(
-            future.meta().transferId(), new S3TransferException("s3pool fleet failed: " + failure));
+    for (DefaultTransferFuture future : c.inFlight()) {
+      TransferId id = future.meta().transferId();
+      c.cancel(id);
+      Path temp = TempPaths.tempPath(future.meta().callArgs().filename(), id);
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        // the failure below names the transfer; the file is beside its target
       }
+      c.fail(
+          id,
+          new S3TransferException(reason + "; transfer " + id + " was lost", 0, null, null, null));
     }
   }
 

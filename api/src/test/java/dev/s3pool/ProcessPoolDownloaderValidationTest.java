@@ -224,6 +224,9 @@ class ProcessPoolDownloaderValidationTest {
     }
 
     @Override
+    public void onTransfersLost(java.util.function.Consumer<String> listener) {}
+
+    @Override
     public String failure() {
       return null;
     }

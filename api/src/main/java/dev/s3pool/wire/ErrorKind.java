@@ -8,6 +8,10 @@ public enum ErrorKind {
   RETRIES_EXCEEDED,
   /** The transfer was cancelled. */
   CANCELLED,
+  /** The object changed during the download (ETag differs, or 412 to If-Match). */
+  OBJECT_CHANGED,
+  /** The object is not the size the transfer was planned for (wrong expectedSize). */
+  SIZE_MISMATCH,
   /** S3 could not be reached (connection refused, DNS, TLS), after the SDK's own retries. */
   CONNECTION,
   /** The local filesystem refused (missing directory, no permission, disk full). */

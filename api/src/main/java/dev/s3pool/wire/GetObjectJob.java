@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param partCount how many parts the transfer has
  * @param offset where in the file this part starts
  * @param length how many bytes this part must deliver
+ * @param objectSize the size of the whole object the parts were planned for
  * @param range the HTTP Range header ({@code bytes=0-8388607}), or null for the whole object
  * @param etag the ETag seen at HeadObject, sent as If-Match, or null
  * @param extraArgs extra GetObject arguments
@@ -30,6 +31,7 @@ public record GetObjectJob(
     int partCount,
     long offset,
     long length,
+    long objectSize,
     String range,
     String etag,
     Map<String, String> extraArgs)

@@ -9,9 +9,11 @@ import java.util.Objects;
  * @param transferId the transfer's id
  * @param partIndex the part
  * @param bytes bytes written
+ * @param etag the ETag of the object the part came from, or null when S3 sent none
  * @param worker which worker (for logs)
  */
-public record JobCompleted(TransferId transferId, int partIndex, long bytes, String worker)
+public record JobCompleted(
+    TransferId transferId, int partIndex, long bytes, String etag, String worker)
     implements WireMessage {
 
   public JobCompleted {

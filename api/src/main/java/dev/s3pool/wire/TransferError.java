@@ -1,5 +1,6 @@
 package dev.s3pool.wire;
 
+import dev.s3pool.ObjectChangedException;
 import dev.s3pool.RemoteStreamingException;
 import dev.s3pool.RetriesExceededException;
 import dev.s3pool.S3TransferException;
@@ -52,6 +53,7 @@ public record TransferError(
   public RuntimeException toException() {
     return switch (kind) {
       case CANCELLED -> new TransferCancelledException(message);
+      case OBJECT_CHANGED -> new ObjectChangedException(message, statusCode, errorCode);
       case RETRIES_EXCEEDED ->
           new RetriesExceededException(
               message,

@@ -61,6 +61,7 @@ public final class WireCodec {
       m.setInt("partCount", j.partCount());
       m.setLong("offset", j.offset());
       m.setLong("length", j.length());
+      m.setLong("objectSize", j.objectSize());
       if (j.range() != null) {
         m.setString("range", j.range());
       }
@@ -71,6 +72,9 @@ public final class WireCodec {
     } else if (message instanceof JobCompleted c) {
       m.setInt("partIndex", c.partIndex());
       m.setLong("bytes", c.bytes());
+      if (c.etag() != null) {
+        m.setString("etag", c.etag());
+      }
       m.setString("worker", c.worker());
     } else if (message instanceof JobFailed f) {
       m.setInt("partIndex", f.partIndex());
@@ -137,12 +141,17 @@ public final class WireCodec {
                 integer(m, "partCount"),
                 longValue(m, "offset"),
                 longValue(m, "length"),
+                longValue(m, "objectSize"),
                 m.itemExists("range") ? m.getString("range") : null,
                 m.itemExists("etag") ? m.getString("etag") : null,
                 extraArgs(m));
         case "JobCompleted" ->
             new JobCompleted(
-                id, integer(m, "partIndex"), longValue(m, "bytes"), m.getString("worker"));
+                id,
+                integer(m, "partIndex"),
+                longValue(m, "bytes"),
+                m.itemExists("etag") ? m.getString("etag") : null,
+                m.getString("worker"));
         case "JobFailed" ->
             new JobFailed(id, integer(m, "partIndex"), error(m), m.getString("worker"));
         case "TransferUpdate" ->

@@ -4,17 +4,30 @@ import dev.s3pool.spi.ChildSettings;
 import dev.s3pool.spi.Fleet;
 import dev.s3pool.spi.FleetSettings;
 import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: a broker inside this JVM, protected by a generated password, plus one
  * submitter JVM and the configured number of worker JVMs, all owned and stopped by this fleet.
+ *
+ * <p>A child that dies is started again. A dead worker loses nothing: the broker gives its job to
+ * another worker. A dead submitter takes the state table with it, so the transfers in flight are
+ * reported lost ({@link #onTransfersLost}) and the new submitter serves later ones. A role whose
+ * JVMs keep dying ({@value #RESTARTS_PER_WINDOW} restarts within {@link #RESTART_WINDOW}) is not
+ * restarted again, and {@link #failure()} says why.
  */
 public final class EmbeddedFleet implements Fleet {
 
@@ -23,15 +36,36 @@ public final class EmbeddedFleet implements Fleet {
   static final String WORKER_MAIN = "dev.s3pool.worker.WorkerMain";
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final int SUBMITTER_THREADS = 4;
+  static final int RESTARTS_PER_WINDOW = 5;
+  static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
 
   private final S3PoolBroker broker;
-  private final ChildProcess submitter;
-  private final List<ChildProcess> workers;
+  private final FleetSettings settings;
+  private final String user;
+  private final String password;
+  private final Object lock = new Object();
+  private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
+  private final Deque<Long> restarts = new ArrayDeque<>();
 
-  private EmbeddedFleet(S3PoolBroker broker, ChildProcess submitter, List<ChildProcess> workers) {
+  /** Restarts and listeners run here, one at a time, never on the JDK's shared pool. */
+  private final ExecutorService supervisor =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "s3pool-fleet-supervisor");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private ChildProcess submitter;
+  private final List<ChildProcess> workers = new ArrayList<>();
+  private String failure;
+  private boolean closing;
+
+  private EmbeddedFleet(S3PoolBroker broker, FleetSettings settings, String user, String password) {
     this.broker = broker;
-    this.submitter = submitter;
-    this.workers = workers;
+    this.settings = settings;
+    this.user = user;
+    this.password = password;
   }
 
   /** Starts the broker and the child JVMs; on any failure stops what did start, then throws. */
@@ -39,36 +73,44 @@ public final class EmbeddedFleet implements Fleet {
     String user = "s3pool";
     String password = generatedPassword();
     S3PoolBroker broker = S3PoolBroker.start(BrokerOptions.embedded(user, password));
-    List<ChildProcess> started = new ArrayList<>();
+    EmbeddedFleet fleet = new EmbeddedFleet(broker, settings, user, password);
     try {
-      ChildProcess submitter =
-          ChildProcess.start(
-              "submitter",
-              SUBMITTER_MAIN,
-              childSettings(broker, user, password, SUBMITTER_THREADS, settings),
-              settings.childJvmOptions());
-      started.add(submitter);
-      List<ChildProcess> workers = new ArrayList<>();
-      for (int i = 0; i < settings.workerProcesses(); i++) {
-        ChildProcess worker =
-            ChildProcess.start(
-                "worker",
-                WORKER_MAIN,
-                childSettings(broker, user, password, settings.threadsOfWorker(i), settings),
-                settings.childJvmOptions());
-        started.add(worker);
-        workers.add(worker);
+      synchronized (fleet.lock) {
+        fleet.submitter = fleet.startSubmitter();
+        for (int i = 0; i < settings.workerProcesses(); i++) {
+          fleet.workers.add(fleet.startWorker(i));
+        }
       }
-      return new EmbeddedFleet(broker, submitter, List.copyOf(workers));
+      return fleet;
     } catch (Exception e) {
-      stopAll(started);
-      broker.close();
+      fleet.close();
       throw new IllegalStateException("could not start s3pool child JVMs: " + e.getMessage(), e);
     }
   }
 
-  private static ChildSettings childSettings(
-      S3PoolBroker broker, String user, String password, int threads, FleetSettings settings) {
+  private ChildProcess startSubmitter() throws IOException {
+    ChildProcess child =
+        ChildProcess.start(
+            "submitter",
+            SUBMITTER_MAIN,
+            childSettings(SUBMITTER_THREADS),
+            settings.childJvmOptions());
+    watch(child, -1);
+    return child;
+  }
+
+  private ChildProcess startWorker(int index) throws IOException {
+    ChildProcess child =
+        ChildProcess.start(
+            "worker",
+            WORKER_MAIN,
+            childSettings(settings.threadsOfWorker(index)),
+            settings.childJvmOptions());
+    watch(child, index);
+    return child;
+  }
+
+  private ChildSettings childSettings(int threads) {
     return new ChildSettings(
         broker.tcpUrl(),
         user,
@@ -78,6 +120,60 @@ public final class EmbeddedFleet implements Fleet {
         settings.transferConfig());
   }
 
+  /** When {@code child} exits, replaces it (worker {@code index}, or the submitter for -1). */
+  private void watch(ChildProcess child, int index) {
+    var unused = child.handle().onExit().thenRunAsync(() -> onChildExit(child, index), supervisor);
+  }
+
+  private void onChildExit(ChildProcess child, int index) {
+    String exit;
+    synchronized (lock) {
+      if (closing || failure != null) {
+        return;
+      }
+      exit = child.exitDescription();
+      log.warn("{}; starting a new one", exit);
+      if (!restartAllowed()) {
+        failure =
+            exit
+                + ", and s3pool JVMs exited "
+                + RESTARTS_PER_WINDOW
+                + " times within "
+                + RESTART_WINDOW.toSeconds()
+                + " s; not starting them again";
+        log.error(failure);
+        return;
+      }
+      try {
+        if (index < 0) {
+          submitter = startSubmitter();
+        } else {
+          workers.set(index, startWorker(index));
+        }
+      } catch (IOException e) {
+        failure = exit + ", and a new one could not be started: " + e.getMessage();
+        log.error(failure);
+        return;
+      }
+    }
+    if (index < 0) {
+      String reason = "the s3pool submitter JVM died (" + exit + ")";
+      lostListeners.forEach(listener -> listener.accept(reason));
+    }
+  }
+
+  private boolean restartAllowed() {
+    long now = System.nanoTime();
+    while (!restarts.isEmpty() && now - restarts.peekFirst() > RESTART_WINDOW.toNanos()) {
+      restarts.removeFirst();
+    }
+    if (restarts.size() >= RESTARTS_PER_WINDOW) {
+      return false;
+    }
+    restarts.addLast(now);
+    return true;
+  }
+
   @Override
   public ConnectionFactory connectionFactory() {
     return broker.inVmConnectionFactory();
@@ -85,26 +181,26 @@ public final class EmbeddedFleet implements Fleet {
 
   @Override
   public List<ProcessHandle> processes() {
-    List<ProcessHandle> all = new ArrayList<>();
-    all.add(submitter.handle());
-    workers.forEach(w -> all.add(w.handle()));
-    return all;
+    synchronized (lock) {
+      List<ProcessHandle> all = new ArrayList<>();
+      if (submitter != null) {
+        all.add(submitter.handle());
+      }
+      workers.forEach(w -> all.add(w.handle()));
+      return all;
+    }
+  }
+
+  @Override
+  public void onTransfersLost(Consumer<String> listener) {
+    lostListeners.add(listener);
   }
 
   @Override
   public String failure() {
-    String submitterExit = submitter.exitDescription();
-    if (submitterExit != null) {
-      return submitterExit;
+    synchronized (lock) {
+      return failure;
     }
-    if (workers.stream().noneMatch(ChildProcess::isAlive)) {
-      return "all "
-          + workers.size()
-          + " worker JVMs exited ("
-          + workers.get(0).exitDescription()
-          + ")";
-    }
-    return null;
   }
 
   /** The broker, for tests and management. */
@@ -114,17 +210,20 @@ public final class EmbeddedFleet implements Fleet {
 
   @Override
   public void close() {
-    List<ChildProcess> all = new ArrayList<>(workers);
-    all.add(submitter);
-    stopAll(all);
+    List<ChildProcess> all = new ArrayList<>();
+    synchronized (lock) {
+      closing = true;
+      all.addAll(workers);
+      if (submitter != null) {
+        all.add(submitter);
+      }
+    }
+    all.forEach(ChildProcess::requestStop);
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    all.forEach(c -> c.awaitExit(deadline));
+    supervisor.shutdownNow();
     broker.close();
     log.info("fleet stopped");
-  }
-
-  private static void stopAll(List<ChildProcess> children) {
-    children.forEach(ChildProcess::requestStop);
-    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-    children.forEach(c -> c.awaitExit(deadline));
   }
 
   private static String generatedPassword() {

@@ -86,6 +86,7 @@ class S3PoolBrokerTest {
         JOBS,
         (long) i * 8,
         8,
+        JOBS * 8L,
         "bytes=" + (i * 8) + "-" + (i * 8 + 7),
         null,
         Map.of());

@@ -7,17 +7,19 @@ import dev.s3pool.wire.DownloadFileRequest;
 import dev.s3pool.wire.ErrorKind;
 import dev.s3pool.wire.ExtraArgs;
 import dev.s3pool.wire.GetObjectJob;
+import dev.s3pool.wire.TempPaths;
 import dev.s3pool.wire.TransferError;
 import dev.s3pool.wire.TransferStatus;
 import dev.s3pool.wire.TransferUpdate;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +36,10 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 final class GetObjectSubmitter {
 
   private static final Logger log = LoggerFactory.getLogger(GetObjectSubmitter.class);
-  private static final char[] SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final S3Client s3;
   private final ProcessTransferConfig config;
   private final TransferCoordinator coordinator;
-  private final SecureRandom random = new SecureRandom();
 
   GetObjectSubmitter(S3Client s3, ProcessTransferConfig config, TransferCoordinator coordinator) {
     this.s3 = s3;
@@ -60,7 +60,7 @@ final class GetObjectSubmitter {
       HeadObjectResponse head = request.expectedSize() == null ? head(request) : null;
       long size = head == null ? request.expectedSize() : head.contentLength();
       etag = head == null ? null : head.eTag();
-      Path temp = allocateTempFile(target, size);
+      Path temp = allocateTempFile(target, TempPaths.tempPath(target, request.transferId()), size);
       parts = PartPlan.split(size, config.multipartThreshold(), config.multipartChunksize());
       record =
           new TransferRecord(
@@ -70,6 +70,8 @@ final class GetObjectSubmitter {
               correlationId,
               temp,
               target,
+              "s3://" + request.bucket() + "/" + request.key(),
+              etag,
               size,
               parts.size());
       if (!coordinator.register(record)) {
@@ -100,6 +102,7 @@ final class GetObjectSubmitter {
               parts.size(),
               part.offset(),
               part.length(),
+              record.totalBytes,
               part.range(),
               etag,
               request.extraArgs()));
@@ -169,50 +172,39 @@ final class GetObjectSubmitter {
     }
   }
 
-  /** {@code filename.<8 random chars>} in the target's directory, sized to the object. */
-  private Path allocateTempFile(Path target, long size) throws Refused {
+  /**
+   * Creates {@code temp} beside the target, sized to the object. A temporary file that exists
+   * already belongs to this transfer (a request delivered again after a submitter died), and is
+   * reused.
+   */
+  private static Path allocateTempFile(Path target, Path temp, long size) throws Refused {
     try {
-      return createTempFile(target, size);
+      Path parent = target.getParent();
+      if (parent == null || !Files.isDirectory(parent)) {
+        throw new NoSuchFileException(
+            String.valueOf(parent), null, "destination directory does not exist");
+      }
+      try (FileChannel file =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        if (size > 0) {
+          // One byte at the end sizes the file sparsely: no data blocks are written.
+          file.write(ByteBuffer.allocate(1), size - 1);
+        }
+      } catch (IOException e) {
+        deleteQuietly(temp);
+        throw e;
+      }
+      return temp;
     } catch (IOException e) {
       throw new Refused(
           TransferError.of(
               ErrorKind.LOCAL_IO,
               "cannot create the download file for " + target + ": " + S3Errors.localMessage(e)));
     }
-  }
-
-  private Path createTempFile(Path target, long size) throws IOException {
-    Path parent = target.getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new java.nio.file.NoSuchFileException(
-          String.valueOf(parent), null, "destination directory does not exist");
-    }
-    for (int attempt = 0; ; attempt++) {
-      Path temp = target.resolveSibling(target.getFileName() + "." + randomSuffix());
-      try {
-        Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        if (attempt < 5) {
-          continue;
-        }
-        throw e;
-      }
-      try (RandomAccessFile file = new RandomAccessFile(temp.toFile(), "rw")) {
-        file.setLength(size);
-      } catch (IOException e) {
-        deleteQuietly(temp);
-        throw e;
-      }
-      return temp;
-    }
-  }
-
-  private String randomSuffix() {
-    char[] suffix = new char[8];
-    for (int i = 0; i < suffix.length; i++) {
-      suffix[i] = SUFFIX_CHARS[random.nextInt(SUFFIX_CHARS.length)];
-    }
-    return new String(suffix);
   }
 
   private static void fail(

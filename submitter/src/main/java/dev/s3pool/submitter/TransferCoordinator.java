@@ -68,6 +68,23 @@ final class TransferCoordinator {
       if (record == null) {
         return; // late or duplicate result of a transfer that already ended
       }
+      String otherEtag = record.etagMismatch(completed.etag());
+      if (otherEtag != null) {
+        end(
+            record,
+            TransferStatus.FAILED,
+            TransferError.of(
+                ErrorKind.OBJECT_CHANGED,
+                record.source
+                    + " changed during the download: part "
+                    + (completed.partIndex() + 1)
+                    + " has ETag "
+                    + otherEtag
+                    + ", the others "
+                    + record.etag()),
+            out);
+        return;
+      }
       if (!record.markPartDone(completed.partIndex(), completed.bytes())) {
         log.debug(
             "transferId={} part={} counted already; ignoring the duplicate",

@@ -20,10 +20,12 @@ final class TransferRecord {
   final String correlationId;
   final Path tempPath;
   final Path finalPath;
+  final String source;
   final long totalBytes;
   final int partsExpected;
   private final BitSet partsDone = new BitSet();
   private long bytesDone;
+  private String etag;
   private TransferStatus status = TransferStatus.IN_PROGRESS;
   private TransferError error;
 
@@ -34,6 +36,8 @@ final class TransferRecord {
       String correlationId,
       Path tempPath,
       Path finalPath,
+      String source,
+      String etag,
       long totalBytes,
       int partsExpected) {
     this.id = id;
@@ -42,6 +46,8 @@ final class TransferRecord {
     this.correlationId = correlationId;
     this.tempPath = tempPath;
     this.finalPath = finalPath;
+    this.source = source;
+    this.etag = etag;
     this.totalBytes = totalBytes;
     this.partsExpected = partsExpected;
   }
@@ -54,6 +60,25 @@ final class TransferRecord {
     partsDone.set(index);
     bytesDone += bytes;
     return true;
+  }
+
+  /**
+   * Checks that a part came from the same object version as the others: the ETag seen by
+   * HeadObject, or else by the first part to complete. Returns the differing ETag, or null.
+   */
+  String etagMismatch(String partEtag) {
+    if (partEtag == null) {
+      return null;
+    }
+    if (etag == null) {
+      etag = partEtag;
+      return null;
+    }
+    return etag.equals(partEtag) ? null : partEtag;
+  }
+
+  String etag() {
+    return etag;
   }
 
   boolean allPartsDone() {

@@ -12,7 +12,16 @@ class TransferRecordTest {
 
   private final TransferRecord record =
       new TransferRecord(
-          new TransferId("t-1"), null, null, null, Path.of("/tmp/a.x"), Path.of("/tmp/a"), 30, 3);
+          new TransferId("t-1"),
+          null,
+          null,
+          null,
+          Path.of("/tmp/a.x"),
+          Path.of("/tmp/a"),
+          "s3://b/a",
+          null,
+          30,
+          3);
 
   @Test
   void markPartDone_duplicateCompletion_countedOnce() {
@@ -42,5 +51,15 @@ class TransferRecordTest {
     assertFalse(record.markPartDone(3, 10));
     assertFalse(record.markPartDone(-1, 10));
     assertEquals(0, record.update().partsDone());
+  }
+
+  @Test
+  void etagMismatch_firstPartSetsTheEtag_laterDifferentOneIsReported() {
+    assertEquals(null, record.etagMismatch("\"v1\""));
+    assertEquals(null, record.etagMismatch("\"v1\""));
+    assertEquals(null, record.etagMismatch(null));
+
+    assertEquals("\"v2\"", record.etagMismatch("\"v2\""));
+    assertEquals("\"v1\"", record.etag());
   }
 }

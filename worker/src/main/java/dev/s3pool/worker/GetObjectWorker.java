@@ -25,6 +25,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Executes one {@link GetObjectJob}: a GET of the job's range, streamed into the temporary file at
@@ -72,8 +73,9 @@ final class GetObjectWorker {
                     MAX_ATTEMPTS,
                     String.valueOf(e.getLastThrowable())));
     try {
-      long bytes = retry.executeCheckedSupplier(() -> fetch(job, temp));
-      return new JobCompleted(job.transferId(), job.partIndex(), bytes, name);
+      Fetched fetched = retry.executeCheckedSupplier(() -> fetch(job, temp));
+      return new JobCompleted(
+          job.transferId(), job.partIndex(), fetched.bytes(), fetched.etag(), name);
     } catch (TransferEndedException e) {
       log.debug(
           "transferId={} part={} skipped: the transfer already ended", job.transferId(), part);
@@ -105,10 +107,12 @@ final class GetObjectWorker {
                   + last,
               last.getClass().getName(),
               last.getMessage()));
+    } catch (S3Exception e) {
+      return failed(job, describe(e, job));
     } catch (SdkException e) {
       return failed(job, S3Errors.describe(e, "GetObject"));
     } catch (SizeMismatchException e) {
-      return failed(job, TransferError.of(ErrorKind.INTERNAL, e.getMessage()));
+      return failed(job, TransferError.of(ErrorKind.SIZE_MISMATCH, e.getMessage()));
     } catch (IOException e) {
       return failed(
           job,
@@ -119,12 +123,55 @@ final class GetObjectWorker {
     }
   }
 
+  /** S3's answer, read in the light of the job: 412 and 416 mean the object is not as planned. */
+  private static TransferError describe(S3Exception e, GetObjectJob job) {
+    TransferError error = S3Errors.describe(e, "GetObject");
+    if (e.statusCode() == 412 && job.etag() != null) {
+      return new TransferError(
+          ErrorKind.OBJECT_CHANGED,
+          412,
+          error.errorCode(),
+          "GetObject",
+          source(job)
+              + " changed during the download: its ETag is no longer "
+              + job.etag()
+              + " ("
+              + error.message()
+              + ")",
+          null,
+          null);
+    }
+    if (e.statusCode() == 416) {
+      return new TransferError(
+          ErrorKind.SIZE_MISMATCH,
+          416,
+          error.errorCode(),
+          "GetObject",
+          source(job)
+              + " is smaller than the expected "
+              + job.objectSize()
+              + " bytes: "
+              + job.range()
+              + " starts beyond its end",
+          null,
+          null);
+    }
+    return error;
+  }
+
+  private static String source(GetObjectJob job) {
+    return "s3://" + job.bucket() + "/" + job.key();
+  }
+
   private JobFailed failed(GetObjectJob job, TransferError error) {
     return new JobFailed(job.transferId(), job.partIndex(), error, name);
   }
 
+  /** What one successful attempt delivered. */
+  private record Fetched(long bytes, String etag) {}
+
   /** One attempt. */
-  private long fetch(GetObjectJob job, Path temp)
+  private Fetched fetch(GetObjectJob job, Path temp)
       throws IOException, StreamingException, TransferEndedException, SizeMismatchException {
     FileChannel file;
     try {
@@ -134,6 +181,7 @@ final class GetObjectWorker {
     }
     try (file;
         ResponseInputStream<GetObjectResponse> body = s3.getObject(request(job))) {
+      checkSize(job, body);
       ByteBuffer view = ByteBuffer.wrap(buffer);
       long written = 0;
       while (true) {
@@ -150,10 +198,7 @@ final class GetObjectWorker {
         if (written + n > job.length()) {
           body.abort();
           throw new SizeMismatchException(
-              "s3://"
-                  + job.bucket()
-                  + "/"
-                  + job.key()
+              source(job)
                   + " part "
                   + (job.partIndex() + 1)
                   + " delivered more than the expected "
@@ -172,7 +217,31 @@ final class GetObjectWorker {
             new EOFException(
                 "premature end of body: got " + written + " of " + job.length() + " bytes"));
       }
-      return written;
+      return new Fetched(written, body.response().eTag());
+    }
+  }
+
+  /**
+   * Compares what S3 announces (Content-Range's total, else Content-Length) with the plan, so a
+   * wrong expectedSize fails at once instead of looking like a cut stream.
+   */
+  private static void checkSize(GetObjectJob job, ResponseInputStream<GetObjectResponse> body)
+      throws SizeMismatchException {
+    GetObjectResponse response = body.response();
+    long actual = -1;
+    String contentRange = response.contentRange();
+    if (contentRange != null && contentRange.contains("/")) {
+      String total = contentRange.substring(contentRange.lastIndexOf('/') + 1).trim();
+      if (!total.equals("*")) {
+        actual = Long.parseLong(total);
+      }
+    } else if (job.range() == null && response.contentLength() != null) {
+      actual = response.contentLength();
+    }
+    if (actual >= 0 && actual != job.objectSize()) {
+      body.abort();
+      throw new SizeMismatchException(
+          source(job) + " is " + actual + " bytes, not the expected " + job.objectSize());
     }
   }
 

@@ -43,6 +43,7 @@ class GetObjectWorkerTest {
   private static final int OFFSET = 1000;
   private static final int LENGTH = 300_000; // more than one buffer
   private static final byte UNTOUCHED = 0x55;
+  private static final long OBJECT_SIZE = 900_000;
 
   @TempDir Path dir;
   private Path temp;
@@ -72,6 +73,7 @@ class GetObjectWorkerTest {
 
     JobCompleted completed = assertInstanceOf(JobCompleted.class, result);
     assertEquals(LENGTH, completed.bytes());
+    assertEquals("\"etag-1\"", completed.etag());
     assertEquals(5, s3.requests.size());
     byte[] file = Files.readAllBytes(temp);
     assertArrayEquals(part, Arrays.copyOfRange(file, OFFSET, OFFSET + LENGTH));
@@ -136,6 +138,50 @@ class GetObjectWorkerTest {
   }
 
   @Test
+  void run_objectOfAnotherSize_failsSizeMismatchWithoutRetry() {
+    s3.respond(
+        () -> new ByteArrayInputStream(part),
+        GetObjectResponse.builder().contentRange("bytes 1000-300999/800000").build());
+
+    JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(job()));
+
+    assertEquals(ErrorKind.SIZE_MISMATCH, failed.error().kind());
+    assertEquals(
+        "s3://bucket-1/key/1 is 800000 bytes, not the expected 900000", failed.error().message());
+    assertEquals(1, s3.requests.size());
+  }
+
+  @Test
+  void run_preconditionFailed_reportsObjectChanged() {
+    s3.respond(
+        () -> {
+          throw (S3Exception) S3Exception.builder().statusCode(412).build();
+        });
+
+    JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(job()));
+
+    assertEquals(ErrorKind.OBJECT_CHANGED, failed.error().kind());
+    assertTrue(
+        failed.error().message().startsWith("s3://bucket-1/key/1 changed during the download"),
+        failed.error().message());
+  }
+
+  @Test
+  void run_rangeNotSatisfiable_reportsSizeMismatch() {
+    s3.respond(
+        () -> {
+          throw (S3Exception) S3Exception.builder().statusCode(416).build();
+        });
+
+    JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(job()));
+
+    assertEquals(ErrorKind.SIZE_MISMATCH, failed.error().kind());
+    assertTrue(
+        failed.error().message().contains("smaller than the expected 900000 bytes"),
+        failed.error().message());
+  }
+
+  @Test
   void run_tempFileGone_skipsWithoutRequest() throws IOException {
     Files.delete(temp);
 
@@ -169,6 +215,7 @@ class GetObjectWorkerTest {
         3,
         OFFSET,
         LENGTH,
+        OBJECT_SIZE,
         "bytes=1000-300999",
         "\"etag-1\"",
         Map.of("VersionId", "v7"));
@@ -205,16 +252,28 @@ class GetObjectWorkerTest {
     final List<GetObjectRequest> requests = new ArrayList<>();
     private final Deque<Supplier<InputStream>> bodies = new ArrayDeque<>();
 
+    private final Deque<GetObjectResponse> responses = new ArrayDeque<>();
+
     void respond(Supplier<InputStream> body) {
+      respond(
+          body,
+          GetObjectResponse.builder()
+              .eTag("\"etag-1\"")
+              .contentRange("bytes 1000-300999/" + OBJECT_SIZE)
+              .build());
+    }
+
+    void respond(Supplier<InputStream> body, GetObjectResponse response) {
       bodies.add(body);
+      responses.add(response);
     }
 
     @Override
     public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
       requests.add(request);
+      GetObjectResponse response = responses.remove();
       InputStream body = bodies.remove().get();
-      return new ResponseInputStream<>(
-          GetObjectResponse.builder().build(), AbortableInputStream.create(body));
+      return new ResponseInputStream<>(response, AbortableInputStream.create(body));
     }
 
     @Override
