@@ -1,0 +1,98 @@
+package dev.s3pool.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.s3pool.cli.LocalS3Server;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A parent JVM killed with SIGKILL leaves no child JVM behind: the children exit by themselves. */
+class ParentDeathIT {
+
+  private static final long CHILD_EXIT_SECONDS = 15;
+
+  @TempDir Path dir;
+
+  @Test
+  void parentKilled_childrenExitOnTheirOwn() throws Exception {
+    try (LocalS3Server server = LocalS3Server.start(dir.resolve("server"))) {
+      server.createBucket("parent-death");
+      server.putObject("parent-death", "small", new byte[] {1, 2, 3});
+      Path target = dir.resolve("small");
+      Process parent =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  OrphanedParentMain.class.getName(),
+                  server.endpoint().toString(),
+                  server.accessKey(),
+                  server.secretKey(),
+                  "parent-death",
+                  "small",
+                  target.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      List<ProcessHandle> children = new ArrayList<>();
+      try {
+        children.addAll(childrenReportedBy(parent));
+        assertEquals(3, children.size(), "one submitter and two workers: " + children);
+        children.forEach(c -> assertTrue(c.isAlive(), "child " + c.pid() + " before the kill"));
+
+        parent.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertTrue(parent.waitFor(10, TimeUnit.SECONDS), "the parent did not die");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_EXIT_SECONDS);
+        for (ProcessHandle child : children) {
+          long left = Math.max(0, deadline - System.nanoTime());
+          try {
+            child.onExit().get(left, TimeUnit.NANOSECONDS);
+          } catch (TimeoutException e) {
+            fail(
+                "child JVM "
+                    + child.pid()
+                    + " outlived its parent by "
+                    + CHILD_EXIT_SECONDS
+                    + " s");
+          }
+        }
+      } finally {
+        parent.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /** Reads the parent's "children=pid,pid,pid" line, waiting at most a minute. */
+  private static List<ProcessHandle> childrenReportedBy(Process parent) throws Exception {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+    String line =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return out.readLine();
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                })
+            .get(60, TimeUnit.SECONDS);
+    assertTrue(line != null && line.startsWith("children="), "parent said: " + line);
+    return Arrays.stream(line.substring("children=".length()).split(","))
+        .map(pid -> ProcessHandle.of(Long.parseLong(pid)).orElseThrow())
+        .toList();
+  }
+}
