@@ -11,6 +11,7 @@ import dev.s3pool.wire.TransferUpdate;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -21,8 +22,12 @@ public final class DefaultTransferFuture implements TransferFuture {
   private final Meta meta;
   private final CompletableFuture<Void> promise = new CompletableFuture<>();
 
-  /** What callers get: completing or cancelling it cannot forge the transfer's outcome. */
-  private final CompletableFuture<Void> view = promise.copy();
+  /**
+   * What callers get: completing or cancelling it cannot forge the transfer's outcome. It ends as
+   * the transfer ends, with the same exception unwrapped, so a cancelled transfer reads as
+   * cancelled ({@code isCancelled()}, {@code get()} throws CancellationException).
+   */
+  private final CompletableFuture<Void> view = new CompletableFuture<>();
 
   private final Consumer<TransferId> canceller;
   private volatile long bytesDone;
@@ -33,6 +38,18 @@ public final class DefaultTransferFuture implements TransferFuture {
     this.canceller = canceller;
     // Cancelling the CompletableFuture callers hold (completion().cancel(..)) cancels the
     // transfer; result() then reports the outcome the submitter confirms.
+    var forwarded =
+        promise.whenComplete(
+            (ok, error) -> {
+              if (error == null) {
+                view.complete(null);
+              } else {
+                view.completeExceptionally(
+                    error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error);
+              }
+            });
     var unused =
         view.whenComplete(
             (ok, error) -> {

@@ -155,6 +155,26 @@ class DefaultTransferFutureTest {
   }
 
   @Test
+  void remoteCancel_completionReadsAsCancelled() {
+    future.apply(
+        update(TransferStatus.CANCELLED, TransferError.of(ErrorKind.CANCELLED, "cancelled")));
+
+    assertTrue(future.completion().isCancelled());
+    assertThrows(TransferCancelledException.class, () -> future.completion().get());
+  }
+
+  @Test
+  void remoteFailure_completionGetThrowsTheFailureAsCause() {
+    future.apply(update(TransferStatus.FAILED, TransferError.of(ErrorKind.INTERNAL, "boom")));
+
+    java.util.concurrent.ExecutionException e =
+        assertThrows(
+            java.util.concurrent.ExecutionException.class, () -> future.completion().get());
+    assertEquals(S3TransferException.class, e.getCause().getClass());
+    assertEquals("boom", e.getCause().getMessage());
+  }
+
+  @Test
   void completionComplete_byCaller_doesNotForgeTheOutcome() {
     future.completion().complete(null);
 

@@ -179,9 +179,22 @@ final class FaultProxy implements AutoCloseable {
    * timeout}.
    */
   boolean awaitNoActiveBodies(Duration timeout) throws InterruptedException {
+    return awaitActiveBodies(n -> n == 0, timeout);
+  }
+
+  /**
+   * Waits until at least {@code count} connections are relaying a body at once (transfers are in
+   * flight); returns false if fewer are after {@code timeout}.
+   */
+  boolean awaitActiveBodies(int count, Duration timeout) throws InterruptedException {
+    return awaitActiveBodies(n -> n >= count, timeout);
+  }
+
+  private boolean awaitActiveBodies(java.util.function.IntPredicate done, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (bodies) {
-      while (activeBodies > 0) {
+      while (!done.test(activeBodies)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
