@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,6 +46,9 @@ public final class ProcessPoolDownloader implements AutoCloseable {
 
   private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(10);
 
+  /** How long a second caller of stop() waits for the first: children get 10 s, then are killed. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
   private final S3ClientConfig clientConfig;
   private final ProcessTransferConfig config;
   private final int workerProcesses;
@@ -59,6 +63,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
   private Thread interruptHook;
   private boolean shutdown;
   private boolean stopped;
+  private final CountDownLatch stopDone = new CountDownLatch(1);
 
   /** The embedded default: AWS defaults for the client, the reference's transfer defaults. */
   public ProcessPoolDownloader() {
@@ -149,10 +154,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
     DownloaderClient running;
     synchronized (lock) {
       shutdown = true;
-      if (stopped) {
-        return;
-      }
-      running = client;
+      running = stopped ? null : client;
     }
     if (running != null) {
       try {
@@ -251,15 +253,12 @@ public final class ProcessPoolDownloader implements AutoCloseable {
   private void onJvmExit() {
     DownloaderClient running;
     synchronized (lock) {
-      if (stopped) {
-        return;
-      }
-      running = client;
+      running = stopped ? null : client;
     }
     if (running != null && !running.inFlight().isEmpty()) {
       cancelAll(running);
     }
-    stop();
+    stop(); // or, if another thread is stopping, waits for it: the JVM must not exit before
   }
 
   private void cancelAll(DownloaderClient running) {
@@ -300,35 +299,56 @@ public final class ProcessPoolDownloader implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the client, the child JVMs and the broker, once. A second caller waits until the first
+   * has finished: the JVM's exit must not cut a stop short and leave child JVMs behind.
+   */
   private void stop() {
     Fleet f;
     DownloaderClient c;
     Thread hook;
+    boolean stopping;
     synchronized (lock) {
-      if (stopped) {
-        return;
-      }
+      stopping = stopped;
       stopped = true;
       shutdown = true;
       f = fleet;
       c = client;
       hook = interruptHook;
     }
-    watchdog.shutdownNow();
-    if (c != null) {
-      c.close();
+    if (stopping) {
+      awaitStopped();
+      return;
     }
-    if (f != null) {
-      f.close();
-    }
-    if (hook != null && Thread.currentThread() != hook) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is already exiting; the hook runs or has run
+    try {
+      watchdog.shutdownNow();
+      if (c != null) {
+        c.close();
       }
+      if (f != null) {
+        f.close();
+      }
+      if (hook != null && Thread.currentThread() != hook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is already exiting; the hook runs or has run
+        }
+      }
+      callbacks.shutdown();
+    } finally {
+      stopDone.countDown();
     }
-    callbacks.shutdown();
+  }
+
+  private void awaitStopped() {
+    try {
+      if (!stopDone.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("s3pool did not stop within " + STOP_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

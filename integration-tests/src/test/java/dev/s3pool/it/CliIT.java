@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -165,6 +166,14 @@ class CliIT {
    * alive.
    */
   private Run s3pool(String... args) throws Exception {
+    return await(launch(args));
+  }
+
+  /** A launcher run in progress. */
+  private record Launched(
+      Process process, String[] args, String marker, Path stdout, Path stderr) {}
+
+  private Launched launch(String... args) throws Exception {
     int number = runs.incrementAndGet();
     String marker = UUID.randomUUID().toString();
     Path stdout = classDir.resolve("run-" + number + ".out");
@@ -186,7 +195,16 @@ class CliIT {
     env.put("PATH", fakeMavenDir + File.pathSeparator + env.getOrDefault("PATH", ""));
     env.put(RUN_MARKER, marker);
 
-    Process process = builder.start();
+    return new Launched(builder.start(), args, marker, stdout, stderr);
+  }
+
+  /**
+   * Waits for a launched run to end, with a deadline, then checks that no s3pool JVM it started is
+   * still alive.
+   */
+  private static Run await(Launched launched) throws Exception {
+    Process process = launched.process();
+    String[] args = launched.args();
     if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
@@ -197,10 +215,48 @@ class CliIT {
         new Run(
             String.join(" ", args),
             process.exitValue(),
-            Files.readString(stdout, StandardCharsets.UTF_8),
-            Files.readString(stderr, StandardCharsets.UTF_8));
-    assertEquals(List.of(), processesMarked(marker), () -> "still alive after " + run.describe());
+            Files.readString(launched.stdout(), StandardCharsets.UTF_8),
+            Files.readString(launched.stderr(), StandardCharsets.UTF_8));
+    assertEquals(
+        List.of(), processesMarked(launched.marker()), () -> "still alive after " + run.describe());
     return run;
+  }
+
+  @Test
+  void cp_interruptedMidTransfer_exitsNonZeroLeavingNothing() throws Exception {
+    Path source = TestFiles.writeRandom(testDir.resolve("source.bin"), 4 * MiB, 43);
+    server.putObject(BUCKET, "cli/slow.bin", source);
+    Path downloads = Files.createDirectories(testDir.resolve("downloads"));
+    try (FaultProxy proxy = FaultProxy.start(server.endpoint())) {
+      // 4 parts of 1 MiB at 128 KiB/s: about 8 s, if nobody stops it.
+      proxy.inject(
+          FaultProxy.RequestKey.get("/" + BUCKET + "/cli/slow.bin"),
+          Integer.MAX_VALUE,
+          FaultProxy.Fault.throttle(128 * 1024));
+      Launched launched =
+          launch(
+              "cp",
+              "s3://" + BUCKET + "/cli/slow.bin",
+              downloads.resolve("slow.bin").toString(),
+              "--endpoint-url",
+              proxy.endpoint().toString(),
+              "--multipart-threshold",
+              "1MiB",
+              "--multipart-chunksize",
+              "1MiB");
+      assertTrue(proxy.awaitActiveBodies(1, Duration.ofSeconds(60)), "the download never started");
+
+      long start = System.nanoTime();
+      Process kill =
+          new ProcessBuilder("kill", "-INT", Long.toString(launched.process().pid())).start();
+      assertEquals(0, kill.waitFor(10, TimeUnit.SECONDS) ? kill.exitValue() : -1, "kill -INT");
+      Run run = await(launched);
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      assertNotEquals(0, run.exitCode(), run::describe);
+      assertTrue(millis < 10_000, "exit took " + millis + " ms after SIGINT");
+      assertHoldsExactly(downloads, Set.of());
+    }
   }
 
   /** Pids of live processes whose environment holds {@code RUN_MARKER=marker}. */
