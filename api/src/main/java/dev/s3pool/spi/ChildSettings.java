@@ -16,7 +16,8 @@ import java.util.Properties;
  * Everything a spawned submitter or worker JVM needs, handed over on its standard input so that
  * secrets (AWS keys, broker password) never appear on a command line. The text is a
  * java.util.Properties block closed by the line {@value #END_MARKER}; after it the parent keeps the
- * pipe open, and the child exits when it closes.
+ * pipe open for the child's whole life, and writes {@value #STOP_LINE} before closing it to ask the
+ * child to stop.
  *
  * @param brokerUrl Artemis core URL, e.g. {@code tcp://127.0.0.1:61616}
  * @param brokerUser broker user, or null
@@ -35,6 +36,12 @@ public record ChildSettings(
 
   /** Closes the settings block on a child's standard input. */
   public static final String END_MARKER = "#s3pool-settings-end";
+
+  /**
+   * What a parent writes before it closes a child's standard input to ask it to stop. A pipe that
+   * closes without it means the parent died.
+   */
+  public static final String STOP_LINE = "stop";
 
   public ChildSettings {
     Objects.requireNonNull(brokerUrl, "brokerUrl");

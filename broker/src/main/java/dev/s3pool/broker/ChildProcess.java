@@ -83,9 +83,10 @@ final class ChildProcess {
     return role + " JVM pid " + process.pid() + " exited with status " + process.exitValue();
   }
 
-  /** Asks the child to stop by closing its standard input. */
+  /** Asks the child to stop: the stop line, then the end of its standard input. */
   void requestStop() {
     try {
+      stdin.write((ChildSettings.STOP_LINE + "\n").getBytes(StandardCharsets.UTF_8));
       stdin.close();
     } catch (IOException e) {
       log.debug("role={} pid={} stdin already closed", role, process.pid());

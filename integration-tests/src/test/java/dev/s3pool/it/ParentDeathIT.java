@@ -55,7 +55,8 @@ class ParentDeathIT {
         parent.destroyForcibly(); // SIGKILL: no shutdown hook runs
         assertTrue(parent.waitFor(10, TimeUnit.SECONDS), "the parent did not die");
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_EXIT_SECONDS);
+        long killed = System.nanoTime();
+        long deadline = killed + TimeUnit.SECONDS.toNanos(CHILD_EXIT_SECONDS);
         for (ProcessHandle child : children) {
           long left = Math.max(0, deadline - System.nanoTime());
           try {
@@ -69,6 +70,9 @@ class ParentDeathIT {
                     + " s");
           }
         }
+        System.out.printf(
+            "ParentDeathIT: all %d children exited %d ms after the parent's SIGKILL%n",
+            children.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
       } finally {
         parent.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);

@@ -18,23 +18,24 @@ public final class ChildRuntime {
 
   private static final Logger log = LoggerFactory.getLogger(ChildRuntime.class);
 
-  /** How long {@code onParentGone} may take before the JVM halts anyway. */
+  /** How long {@code onStop} may take before the JVM halts anyway. */
   private static final long STOP_GRACE_MILLIS = 5_000;
 
   private ChildRuntime() {}
 
   /**
-   * Reads the settings block, then watches standard input on a daemon thread: at end of input it
-   * runs {@code onParentGone} and exits the JVM.
+   * Reads the settings block, then watches standard input on a daemon thread. When the parent
+   * writes {@link ChildSettings#STOP_LINE} and closes the pipe, runs {@code onStop} (finish the job
+   * in hand, close the connection) and exits; when the pipe closes without it, the parent has died,
+   * and the JVM exits at once.
    */
-  public static ChildSettings start(String role, Runnable onParentGone) throws IOException {
+  public static ChildSettings start(String role, Runnable onStop) throws IOException {
     ignoreInterrupts();
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     ChildSettings settings = ChildSettings.read(in);
     Thread watch =
-        new Thread(
-            () -> awaitEndOfInput(in, role, onParentGone), "s3pool-" + role + "-parent-watch");
+        new Thread(() -> awaitEndOfInput(in, role, onStop), "s3pool-" + role + "-parent-watch");
     watch.setDaemon(true);
     watch.start();
     return settings;
@@ -49,15 +50,23 @@ public final class ChildRuntime {
     }
   }
 
-  private static void awaitEndOfInput(BufferedReader in, String role, Runnable onParentGone) {
+  private static void awaitEndOfInput(BufferedReader in, String role, Runnable onStop) {
+    boolean asked = false;
     try {
-      while (in.readLine() != null) {
-        // the parent sends nothing after the settings; any line is ignored
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        asked |= line.equals(ChildSettings.STOP_LINE);
       }
     } catch (IOException e) {
       log.debug("standard input failed; treating the parent as gone", e);
     }
-    log.info("role={} parent closed standard input; stopping", role);
+    if (!asked) {
+      // The pipe closed without a word: the parent died. In the embedded default the broker died
+      // with it, so there is nothing to close gracefully; jobs not committed go back to the
+      // queue of whatever broker remains.
+      log.warn("role={} parent died; exiting", role);
+      Runtime.getRuntime().halt(1);
+    }
+    log.info("role={} asked to stop", role);
     Thread halt =
         new Thread(
             () -> {
@@ -72,7 +81,7 @@ public final class ChildRuntime {
     halt.setDaemon(true);
     halt.start();
     try {
-      onParentGone.run();
+      onStop.run();
     } finally {
       System.exit(0);
     }
