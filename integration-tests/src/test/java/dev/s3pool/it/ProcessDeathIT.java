@@ -161,6 +161,22 @@ class ProcessDeathIT {
     assertEquals(2, Files.size(downloads.resolve("next")));
   }
 
+  @Test
+  void childrenSignalledSigint_ignoreItAndKeepWorking() throws Exception {
+    List<ProcessHandle> children = downloader.childProcesses();
+    for (ProcessHandle child : children) {
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
+      assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -INT");
+    }
+
+    // A whole download later (seconds: every part is throttled), the same JVMs did the work.
+    TransferFuture future = startBigDownload();
+    future.completion().get(60, TimeUnit.SECONDS);
+    assertSameContent(source, downloads.resolve("big.bin"));
+    children.forEach(c -> assertTrue(c.isAlive(), "child " + c.pid() + " died of SIGINT"));
+    assertEquals(children, downloader.childProcesses(), "no child was replaced");
+  }
+
   private TransferFuture startBigDownload() {
     return checks.track(downloader.downloadFile(BUCKET, "big.bin", downloads.resolve("big.bin")));
   }
