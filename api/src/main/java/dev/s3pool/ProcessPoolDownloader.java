@@ -54,6 +54,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
   private final int workerProcesses;
   private final List<String> childJvmOptions;
   private final FleetFactory fleetFactory;
+  private final FleetSettings.RemoteBroker remoteBroker;
   private final Object lock = new Object();
   private final ExecutorService callbacks;
   private final ScheduledExecutorService watchdog;
@@ -79,6 +80,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
             : Math.min(Builder.DEFAULT_WORKER_PROCESSES, config.maxRequestProcesses());
     this.childJvmOptions = List.copyOf(b.childJvmOptions);
     this.fleetFactory = b.fleetFactory;
+    this.remoteBroker = b.remoteBroker;
     this.callbacks = Executors.newCachedThreadPool(daemonThreads("s3pool-callbacks"));
     this.watchdog = Executors.newSingleThreadScheduledExecutor(daemonThreads("s3pool-watchdog"));
   }
@@ -186,7 +188,9 @@ public final class ProcessPoolDownloader implements AutoCloseable {
     }
     FleetFactory factory = fleetFactory != null ? fleetFactory : loadFleetFactory();
     Fleet started =
-        factory.start(new FleetSettings(clientConfig, config, workerProcesses, childJvmOptions));
+        factory.start(
+            new FleetSettings(
+                clientConfig, config, workerProcesses, childJvmOptions, remoteBroker));
     try {
       client = new DownloaderClient(started.connectionFactory(), callbacks);
     } catch (Exception e) {
@@ -368,8 +372,31 @@ public final class ProcessPoolDownloader implements AutoCloseable {
     private Integer workerProcesses;
     private List<String> childJvmOptions = List.of();
     private FleetFactory fleetFactory;
+    private FleetSettings.RemoteBroker remoteBroker;
 
     private Builder() {}
+
+    /**
+     * Uses a running fleet ({@code s3pool broker}, {@code submitter}, {@code worker}) at {@code
+     * url} instead of the embedded default; nothing is started. Workers must see the target
+     * filesystem, and a submitter with a download root writes only below it.
+     *
+     * <pre>{@code
+     * ProcessPoolDownloader.builder().brokerUrl("tcp://broker-host:61616", "s3pool", password)
+     * }</pre>
+     *
+     * @param user the broker user, or null for a broker without credentials
+     * @param password the password, or null
+     */
+    public Builder brokerUrl(String url, String user, String password) {
+      this.remoteBroker = new FleetSettings.RemoteBroker(url, user, password);
+      return this;
+    }
+
+    /** {@link #brokerUrl(String, String, String)} for a broker without credentials. */
+    public Builder brokerUrl(String url) {
+      return brokerUrl(url, null, null);
+    }
 
     /** How child JVMs build their S3 clients (the reference's client_kwargs). */
     public Builder clientConfig(S3ClientConfig clientConfig) {

@@ -25,6 +25,8 @@ import java.util.Properties;
  * @param threads concurrent jobs in this JVM
  * @param clientConfig S3 client settings
  * @param transferConfig split sizes
+ * @param downloadRoot the only directory tree a submitter writes to, or null for anywhere (the
+ *     embedded default, where only the Java API can reach the broker)
  */
 public record ChildSettings(
     String brokerUrl,
@@ -32,7 +34,8 @@ public record ChildSettings(
     String brokerPassword,
     int threads,
     S3ClientConfig clientConfig,
-    ProcessTransferConfig transferConfig) {
+    ProcessTransferConfig transferConfig,
+    String downloadRoot) {
 
   /** Closes the settings block on a child's standard input. */
   public static final String END_MARKER = "#s3pool-settings-end";
@@ -78,6 +81,7 @@ public record ChildSettings(
         "transfer.multipartChunksize", Long.toString(transferConfig.multipartChunksize()));
     p.setProperty(
         "transfer.maxRequestProcesses", Integer.toString(transferConfig.maxRequestProcesses()));
+    putIfSet(p, "submitter.downloadRoot", downloadRoot);
     StringWriter out = new StringWriter();
     try {
       p.store(out, null);
@@ -137,7 +141,8 @@ public record ChildSettings(
         p.getProperty("broker.password"),
         Integer.parseInt(p.getProperty("threads")),
         client.build(),
-        transfer);
+        transfer,
+        p.getProperty("submitter.downloadRoot"));
   }
 
   private static void putIfSet(Properties p, String name, String value) {
@@ -158,6 +163,8 @@ public record ChildSettings(
         + clientConfig
         + ", "
         + transferConfig
+        + ", downloadRoot="
+        + downloadRoot
         + "]";
   }
 }

@@ -12,12 +12,15 @@ import java.util.Objects;
  * @param transferConfig split sizes and concurrency
  * @param workerProcesses how many worker JVMs to start
  * @param childJvmOptions extra options for every child JVM's command line (no secrets)
+ * @param remoteBroker a running fleet's broker to use instead of starting one, or null for the
+ *     embedded default
  */
 public record FleetSettings(
     S3ClientConfig clientConfig,
     ProcessTransferConfig transferConfig,
     int workerProcesses,
-    List<String> childJvmOptions) {
+    List<String> childJvmOptions,
+    RemoteBroker remoteBroker) {
 
   public FleetSettings {
     Objects.requireNonNull(clientConfig, "clientConfig");
@@ -30,6 +33,37 @@ public record FleetSettings(
               + workerProcesses);
     }
     childJvmOptions = List.copyOf(childJvmOptions);
+  }
+
+  /** The embedded default: no remote broker. */
+  public FleetSettings(
+      S3ClientConfig clientConfig,
+      ProcessTransferConfig transferConfig,
+      int workerProcesses,
+      List<String> childJvmOptions) {
+    this(clientConfig, transferConfig, workerProcesses, childJvmOptions, null);
+  }
+
+  /**
+   * A broker that a standalone fleet ({@code s3pool broker}, {@code s3pool submitter}, {@code
+   * s3pool worker}) already runs.
+   *
+   * @param url its Artemis URL, e.g. {@code tcp://broker-host:61616}
+   * @param user user name, or null for a broker without credentials
+   * @param password password, or null
+   */
+  public record RemoteBroker(String url, String user, String password) {
+    public RemoteBroker {
+      Objects.requireNonNull(url, "url");
+      if ((user == null) != (password == null)) {
+        throw new IllegalArgumentException("broker user and password go together");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "RemoteBroker[url=" + url + ", user=" + user + "]";
+    }
   }
 
   /**

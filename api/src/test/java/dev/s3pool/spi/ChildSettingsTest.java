@@ -40,7 +40,8 @@ class ChildSettingsTest {
             .readTimeout(Duration.ofSeconds(90))
             .build();
     ChildSettings settings =
-        new ChildSettings("tcp://127.0.0.1:61616", "s3pool", "p#ss: w=rd!", 4, client, TRANSFER);
+        new ChildSettings(
+            "tcp://127.0.0.1:61616", "s3pool", "p#ss: w=rd!", 4, client, TRANSFER, null);
 
     assertSameSettings(settings, roundTrip(settings));
   }
@@ -49,7 +50,7 @@ class ChildSettingsTest {
   void encodeRead_awsDefaults_roundTripsWithoutCredentialsRegionOrEndpoint() throws IOException {
     ChildSettings settings =
         new ChildSettings(
-            "tcp://127.0.0.1:61616", null, null, 1, S3ClientConfig.defaults(), TRANSFER);
+            "tcp://127.0.0.1:61616", null, null, 1, S3ClientConfig.defaults(), TRANSFER, null);
 
     ChildSettings read = roundTrip(settings);
 
@@ -65,7 +66,7 @@ class ChildSettingsTest {
   void encodeRead_credentialsWithoutSessionToken_keepsTokenNull() throws IOException {
     S3ClientConfig client =
         S3ClientConfig.builder().credentials(Credentials.of("AKIAEXAMPLE", SECRET)).build();
-    ChildSettings settings = new ChildSettings("tcp://h:1", null, null, 2, client, TRANSFER);
+    ChildSettings settings = new ChildSettings("tcp://h:1", null, null, 2, client, TRANSFER, null);
 
     Credentials read = roundTrip(settings).clientConfig().credentials().orElseThrow();
 
@@ -120,7 +121,7 @@ class ChildSettingsTest {
     S3ClientConfig client =
         S3ClientConfig.builder().credentials(Credentials.of("AKIAEXAMPLE", SECRET)).build();
     ChildSettings settings =
-        new ChildSettings("tcp://h:1", "user", "broker-password-42", 1, client, TRANSFER);
+        new ChildSettings("tcp://h:1", "user", "broker-password-42", 1, client, TRANSFER, null);
 
     String text = settings.toString();
 
@@ -134,7 +135,8 @@ class ChildSettingsTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                new ChildSettings("tcp://h:1", null, null, 0, S3ClientConfig.defaults(), TRANSFER));
+                new ChildSettings(
+                    "tcp://h:1", null, null, 0, S3ClientConfig.defaults(), TRANSFER, null));
 
     assertEquals("threads must be > 0: 0", e.getMessage());
   }
@@ -142,14 +144,14 @@ class ChildSettingsTest {
   @Test
   void encodeRead_subMillisecondTimeout_survives() throws IOException {
     S3ClientConfig client = S3ClientConfig.builder().readTimeout(Duration.ofNanos(500_000)).build();
-    ChildSettings settings = new ChildSettings("tcp://h:1", null, null, 1, client, TRANSFER);
+    ChildSettings settings = new ChildSettings("tcp://h:1", null, null, 1, client, TRANSFER, null);
 
     assertEquals(Duration.ofNanos(500_000), roundTrip(settings).clientConfig().readTimeout());
   }
 
   private static ChildSettings minimal() {
     return new ChildSettings(
-        "tcp://127.0.0.1:61616", null, null, 3, S3ClientConfig.defaults(), TRANSFER);
+        "tcp://127.0.0.1:61616", null, null, 3, S3ClientConfig.defaults(), TRANSFER, null);
   }
 
   private static ChildSettings roundTrip(ChildSettings settings) throws IOException {

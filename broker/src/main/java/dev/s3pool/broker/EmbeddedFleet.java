@@ -117,7 +117,8 @@ public final class EmbeddedFleet implements Fleet {
         password,
         threads,
         settings.clientConfig(),
-        settings.transferConfig());
+        settings.transferConfig(),
+        null);
   }
 
   /** When {@code child} exits, replaces it (worker {@code index}, or the submitter for -1). */

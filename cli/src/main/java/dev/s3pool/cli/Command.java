@@ -46,7 +46,10 @@ sealed interface Command {
     }
   }
 
-  /** {@code s3pool submitter|worker ...}: run a child process role with the remaining arguments. */
+  /**
+   * {@code s3pool broker|submitter|worker ...}: run a fleet process role with the remaining
+   * arguments.
+   */
   record Child(Role role, List<String> args) implements Command {
 
     public Child {
@@ -56,6 +59,7 @@ sealed interface Command {
 
   /** The process roles {@link Child} starts. */
   enum Role {
+    BROKER,
     SUBMITTER,
     WORKER
   }

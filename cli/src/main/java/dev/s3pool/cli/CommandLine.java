@@ -30,8 +30,12 @@ final class CommandLine {
         demo [--sizes LIST]                    upload generated objects to a local S3 server,
                                                download them through the process pool, check
                                                their SHA-256 and print the throughput
-        submitter ...                          child process, started by the downloader
-        worker ...                             child process, started by the downloader
+        broker [--bind HOST:PORT] [--user U] [--password P] [--data-dir DIR]
+                                               a standalone broker for a fleet
+        submitter --broker URL [--download-root DIR] [--threads N] [--endpoint-url URL]
+                                               a submitter process of a fleet
+        worker --broker URL [--threads N] [--endpoint-url URL]
+                                               a worker process of a fleet
         help                                   print this text (also --help)
 
       cp options:
@@ -86,6 +90,7 @@ final class CommandLine {
       case "help", "--help", "-h" -> new Command.Help();
       case "cp" -> parseCp(rest);
       case "demo" -> parseDemo(rest);
+      case "broker" -> new Command.Child(Command.Role.BROKER, rest);
       case "submitter" -> new Command.Child(Command.Role.SUBMITTER, rest);
       case "worker" -> new Command.Child(Command.Role.WORKER, rest);
       default ->

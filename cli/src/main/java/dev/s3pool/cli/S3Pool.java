@@ -1,5 +1,6 @@
 package dev.s3pool.cli;
 
+import dev.s3pool.broker.BrokerMain;
 import dev.s3pool.submitter.SubmitterMain;
 import dev.s3pool.worker.WorkerMain;
 import java.io.IOException;
@@ -38,10 +39,10 @@ public final class S3Pool {
     if (command instanceof Command.Child child) {
       // The child role owns its process from here; its own threads decide when it ends.
       String[] rest = child.args().toArray(String[]::new);
-      if (child.role() == Command.Role.SUBMITTER) {
-        SubmitterMain.main(rest);
-      } else {
-        WorkerMain.main(rest);
+      switch (child.role()) {
+        case BROKER -> BrokerMain.main(rest);
+        case SUBMITTER -> SubmitterMain.main(rest);
+        case WORKER -> WorkerMain.main(rest);
       }
       return;
     }

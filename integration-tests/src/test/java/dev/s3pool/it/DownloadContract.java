@@ -18,7 +18,7 @@ import dev.s3pool.ProcessTransferConfig;
 import dev.s3pool.S3ClientConfig;
 import dev.s3pool.S3TransferException;
 import dev.s3pool.TransferFuture;
-import dev.s3pool.broker.EmbeddedFleetFactory;
+import dev.s3pool.broker.ArtemisFleetFactory;
 import dev.s3pool.spi.Fleet;
 import dev.s3pool.spi.FleetFactory;
 import java.io.IOException;
@@ -101,7 +101,7 @@ abstract class DownloadContract {
     createBucket(BUCKET);
     FleetFactory recording =
         settings -> {
-          Fleet fleet = new EmbeddedFleetFactory().start(settings);
+          Fleet fleet = new ArtemisFleetFactory().start(settings);
           sharedFleet.set(fleet);
           return fleet;
         };

@@ -1,10 +1,15 @@
 package dev.s3pool.runtime;
 
 import dev.s3pool.spi.ChildSettings;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -23,13 +28,79 @@ public final class ChildRuntime {
 
   private ChildRuntime() {}
 
+  /** Builds a child's consumer loops once its settings and broker connection exist. */
+  public interface Wiring {
+    List<ConsumerLoop> wire(ChildSettings settings, Connection connection) throws Exception;
+  }
+
   /**
-   * Reads the settings block, then watches standard input on a daemon thread. When the parent
-   * writes {@link ChildSettings#STOP_LINE} and closes the pipe, runs {@code onStop} (finish the job
-   * in hand, close the connection) and exits; when the pipe closes without it, the parent has died,
-   * and the JVM exits at once.
+   * The whole life of a child JVM: settings ({@link #start}), a broker connection, the loops {@code
+   * wiring} makes (each on its own thread), and a stop that ends them and the connection. A bad
+   * command line prints the problem and the usage, and exits with status 2.
    */
-  public static ChildSettings start(String role, Runnable onStop) throws IOException {
+  public static void run(String role, String[] args, Wiring wiring) throws Exception {
+    List<ConsumerLoop> loops = new CopyOnWriteArrayList<>();
+    AtomicReference<Connection> connection = new AtomicReference<>();
+    Runnable stop =
+        () -> {
+          loops.forEach(ConsumerLoop::stop);
+          Connection c = connection.get();
+          if (c != null) {
+            try {
+              c.close();
+            } catch (JMSException e) {
+              log.debug("role={} closing the broker connection failed", role, e);
+            }
+          }
+        };
+    ChildSettings settings;
+    try {
+      settings = start(role, args, stop);
+    } catch (IllegalArgumentException e) {
+      System.err.println("s3pool " + role + ": " + e.getMessage());
+      System.err.println(StandaloneOptions.usage(role));
+      System.exit(2);
+      return;
+    }
+    connection.set(
+        Jms.connectionFactory(
+                settings.brokerUrl(), settings.brokerUser(), settings.brokerPassword())
+            .createConnection());
+    List<ConsumerLoop> wired = wiring.wire(settings, connection.get());
+    for (int i = 0; i < wired.size(); i++) {
+      loops.add(wired.get(i));
+      wired.get(i).start("s3pool-" + role + "-" + i);
+    }
+    connection.get().start();
+    log.info("role={} ready broker={} loops={}", role, settings.brokerUrl(), wired.size());
+  }
+
+  /**
+   * Starts a child JVM.
+   *
+   * <p>With {@code --settings-from-stdin} (the embedded default) it reads the settings block, then
+   * watches standard input on a daemon thread. When the parent writes {@link
+   * ChildSettings#STOP_LINE} and closes the pipe, it runs {@code onStop} (finish the job in hand,
+   * close the connection) and exits; when the pipe closes without it, the parent has died, and the
+   * JVM exits at once.
+   *
+   * <p>Otherwise {@code args} are a standalone command line ({@link StandaloneOptions}), and {@code
+   * onStop} runs at SIGTERM or Ctrl-C.
+   *
+   * @throws IllegalArgumentException for a bad command line, naming the bad option
+   */
+  public static ChildSettings start(String role, String[] args, Runnable onStop)
+      throws IOException {
+    if (args.length == 1 && args[0].equals("--settings-from-stdin")) {
+      return start(role, onStop);
+    }
+    ChildSettings settings = StandaloneOptions.parse(role, args, System.getenv());
+    // On its own, the process stops like any server: SIGTERM or Ctrl-C, then a graceful stop.
+    Runtime.getRuntime().addShutdownHook(new Thread(onStop, "s3pool-" + role + "-stop"));
+    return settings;
+  }
+
+  private static ChildSettings start(String role, Runnable onStop) throws IOException {
     ignoreInterrupts();
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -27,6 +27,7 @@ public final class ConsumerLoop implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final long RECEIVE_TIMEOUT_MILLIS = 250;
+  private static final long RECONNECT_PAUSE_MILLIS = 1_000;
 
   private final Connection connection;
   private final String queue;
@@ -53,6 +54,22 @@ public final class ConsumerLoop implements Runnable {
 
   @Override
   public void run() {
+    while (running) {
+      try {
+        consume();
+      } catch (JMSException e) {
+        if (!running) {
+          return;
+        }
+        // The connection reconnects by itself (broker restart, failover); a session it could
+        // not carry over is opened anew. Uncommitted messages go back to their queue.
+        log.warn("queue={} session lost ({}); opening a new one", queue, e.toString());
+        pause(RECONNECT_PAUSE_MILLIS);
+      }
+    }
+  }
+
+  private void consume() throws JMSException {
     try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
         MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
       Handler handler = handlers.create(session);
@@ -64,15 +81,22 @@ public final class ConsumerLoop implements Runnable {
         try {
           handler.handle(message);
           session.commit();
+        } catch (JMSException e) {
+          rollbackQuietly(session);
+          throw e;
         } catch (Exception e) {
           log.error("queue={} handling failed; the message will be delivered again", queue, e);
           rollbackQuietly(session);
         }
       }
-    } catch (JMSException e) {
-      if (running) {
-        log.error("queue={} consumer stopped: {}", queue, e.toString());
-      }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -11,11 +11,14 @@ public final class Jms {
   /**
    * A factory for {@code url} (Artemis core URL such as {@code tcp://127.0.0.1:61616}) with
    * consumer window 0: a consumer holds no prefetched messages, so jobs go to whichever worker is
-   * free (competing consumers), and a slow worker never sits on a backlog.
+   * free (competing consumers), and a slow worker never sits on a backlog. A lost connection is
+   * re-established for as long as it takes (a broker restart).
    */
   public static ConnectionFactory connectionFactory(String url, String user, String password) {
     ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, user, password);
     factory.setConsumerWindowSize(0);
+    // A process started before its broker waits for it (about a minute), then fails clearly.
+    factory.setInitialConnectAttempts(20);
     factory.setReconnectAttempts(-1);
     factory.setRetryInterval(500);
     factory.setRetryIntervalMultiplier(1.5);

@@ -40,11 +40,21 @@ final class GetObjectSubmitter {
   private final S3Client s3;
   private final ProcessTransferConfig config;
   private final TransferCoordinator coordinator;
+  private final Path downloadRoot;
 
-  GetObjectSubmitter(S3Client s3, ProcessTransferConfig config, TransferCoordinator coordinator) {
+  /**
+   * @param downloadRoot the only tree this submitter writes to (raw JMS producers), or null for
+   *     anywhere (the embedded default, reachable only through the Java API)
+   */
+  GetObjectSubmitter(
+      S3Client s3,
+      ProcessTransferConfig config,
+      TransferCoordinator coordinator,
+      Path downloadRoot) {
     this.s3 = s3;
     this.config = config;
     this.coordinator = coordinator;
+    this.downloadRoot = downloadRoot;
   }
 
   /** Handles one request; everything it sends goes out when the caller commits. */
@@ -56,7 +66,7 @@ final class GetObjectSubmitter {
     try {
       refuseIfCancelled(request);
       refuseIfInvalid(request);
-      Path target = Path.of(request.filename());
+      Path target = target(request);
       HeadObjectResponse head = request.expectedSize() == null ? head(request) : null;
       long size = head == null ? request.expectedSize() : head.contentLength();
       etag = head == null ? null : head.eTag();
@@ -149,16 +159,52 @@ final class GetObjectSubmitter {
       return TransferError.of(
           ErrorKind.INVALID_REQUEST, "expectedSize must be >= 0: " + request.expectedSize());
     }
-    Path target = Path.of(request.filename());
-    if (!target.isAbsolute()) {
-      return TransferError.of(
-          ErrorKind.INVALID_REQUEST, "filename must be an absolute path: " + request.filename());
+    return null;
+  }
+
+  /**
+   * Where the request's file goes. Without a download root the filename must be absolute. With one,
+   * a relative filename is taken below it, and the result, symbolic links resolved, must lie inside
+   * it: absolute paths elsewhere and {@code ..} escapes are refused.
+   */
+  private Path target(DownloadFileRequest request) throws Refused {
+    Path requested = Path.of(request.filename());
+    Path target;
+    if (downloadRoot == null) {
+      if (!requested.isAbsolute()) {
+        throw invalid("filename must be an absolute path: " + request.filename());
+      }
+      target = requested.normalize();
+    } else {
+      target = downloadRoot.resolve(requested).normalize();
+      if (!target.startsWith(downloadRoot) || target.equals(downloadRoot)) {
+        throw invalid(
+            "filename " + request.filename() + " is outside the download root " + downloadRoot);
+      }
+      Path parent = target.getParent();
+      try {
+        if (Files.isDirectory(parent)
+            && !parent.toRealPath().startsWith(downloadRoot.toRealPath())) {
+          throw invalid(
+              "filename "
+                  + request.filename()
+                  + " leads outside the download root "
+                  + downloadRoot
+                  + " through a symbolic link");
+        }
+      } catch (IOException e) {
+        throw invalid("cannot check " + parent + ": " + S3Errors.localMessage(e));
+      }
     }
     if (Files.isDirectory(target)) {
-      return TransferError.of(
-          ErrorKind.LOCAL_IO, "destination is a directory: " + request.filename());
+      throw new Refused(
+          TransferError.of(ErrorKind.LOCAL_IO, "destination is a directory: " + target));
     }
-    return null;
+    return target;
+  }
+
+  private static Refused invalid(String reason) {
+    return new Refused(TransferError.of(ErrorKind.INVALID_REQUEST, reason));
   }
 
   private HeadObjectResponse head(DownloadFileRequest request) throws Refused {

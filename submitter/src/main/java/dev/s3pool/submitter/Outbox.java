@@ -1,6 +1,10 @@
 package dev.s3pool.submitter;
 
+import dev.s3pool.TransferId;
 import dev.s3pool.wire.Destinations;
+import dev.s3pool.wire.ErrorKind;
+import dev.s3pool.wire.TransferError;
+import dev.s3pool.wire.TransferStatus;
 import dev.s3pool.wire.TransferUpdate;
 import dev.s3pool.wire.WireCodec;
 import dev.s3pool.wire.WireMessage;
@@ -20,12 +24,14 @@ final class Outbox {
   private final MessageProducer producer;
   private final Destination jobs;
   private final Destination monitor;
+  private final Destination deadLetter;
 
   Outbox(Session session) throws JMSException {
     this.session = session;
     this.producer = session.createProducer(null);
     this.jobs = session.createQueue(Destinations.WORKER_JOBS);
     this.monitor = session.createTopic(Destinations.MONITOR);
+    this.deadLetter = session.createQueue(Destinations.DEAD_LETTER);
   }
 
   void sendJob(WireMessage job) throws JMSException {
@@ -48,6 +54,38 @@ final class Outbox {
       reply.setJMSCorrelationID(correlationId);
       producer.send(replyTo, reply);
     }
+  }
+
+  /**
+   * Refuses a message that breaks the wire contract: an INVALID_REQUEST reply on its JMSReplyTo
+   * when it has one, else the message itself onto the dead-letter queue.
+   */
+  void reject(Message original, String reason) throws JMSException {
+    Destination replyTo = original.getJMSReplyTo();
+    if (replyTo == null) {
+      producer.send(deadLetter, original);
+      return;
+    }
+    String id = original.getStringProperty(WireCodec.TRANSFER_ID_PROPERTY);
+    TransferUpdate refusal =
+        new TransferUpdate(
+            new TransferId(id == null || id.isBlank() ? "invalid-request" : id),
+            TransferStatus.FAILED,
+            -1,
+            0,
+            0,
+            0,
+            TransferError.of(ErrorKind.INVALID_REQUEST, reason));
+    Message reply = WireCodec.encode(session, refusal);
+    reply.setJMSCorrelationID(correlationId(original));
+    producer.send(replyTo, reply);
+  }
+
+  /** The correlation id a reply to {@code request} carries: its own, else its message id. */
+  static String correlationId(Message request) throws JMSException {
+    return request.getJMSCorrelationID() != null
+        ? request.getJMSCorrelationID()
+        : request.getJMSMessageID();
   }
 
   void publish(TransferRecord record) throws JMSException {

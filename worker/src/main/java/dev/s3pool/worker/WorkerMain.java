@@ -2,15 +2,13 @@ package dev.s3pool.worker;
 
 import dev.s3pool.runtime.ChildRuntime;
 import dev.s3pool.runtime.ConsumerLoop;
-import dev.s3pool.runtime.Jms;
 import dev.s3pool.runtime.S3Clients;
-import dev.s3pool.spi.ChildSettings;
 import dev.s3pool.wire.Destinations;
 import dev.s3pool.wire.GetObjectJob;
 import dev.s3pool.wire.MalformedMessageException;
 import dev.s3pool.wire.WireCodec;
 import dev.s3pool.wire.WireMessage;
-import jakarta.jms.Connection;
+import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,76 +21,68 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Entry point of an s3pool worker JVM: {@code threads} competing consumers of the job queue, each
  * with its own transacted session, so a job is acknowledged only together with its result.
  *
- * <p>Usage: {@code WorkerMain --settings-from-stdin} (as the embedded default starts it).
+ * <p>Started by the embedded default with {@code --settings-from-stdin}, or on its own: {@code
+ * WorkerMain --broker URL [--threads N] ...} (see {@code StandaloneOptions}).
  */
 public final class WorkerMain {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
   private static final Duration RETRY_WAIT = Duration.ofMillis(200);
 
+  /**
+   * Artemis's duplicate-detection header. A result carries its job's message id there, so the
+   * broker drops a second result of the same job (a commit retried across a failover).
+   */
+  static final String DUPLICATE_ID_PROPERTY = "_AMQ_DUPL_ID";
+
   private WorkerMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 1 || !args[0].equals("--settings-from-stdin")) {
-      System.err.println("usage: WorkerMain --settings-from-stdin");
-      System.exit(2);
+    ChildRuntime.run(
+        "worker",
+        args,
+        (settings, connection) -> {
+          S3Client s3 = S3Clients.create(settings.clientConfig(), settings.threads());
+          long pid = ProcessHandle.current().pid();
+          List<ConsumerLoop> loops = new ArrayList<>();
+          for (int i = 0; i < settings.threads(); i++) {
+            GetObjectWorker worker = new GetObjectWorker(s3, "worker-" + pid + "-" + i, RETRY_WAIT);
+            loops.add(
+                new ConsumerLoop(
+                    connection,
+                    Destinations.WORKER_JOBS,
+                    session -> {
+                      MessageProducer results =
+                          session.createProducer(session.createQueue(Destinations.JOB_RESULTS));
+                      return message -> {
+                        WireMessage result = run(worker, message);
+                        if (result != null) {
+                          Message m = WireCodec.encode(session, result);
+                          m.setStringProperty(
+                              DUPLICATE_ID_PROPERTY, "result-of-" + message.getJMSMessageID());
+                          results.send(m);
+                        }
+                      };
+                    }));
+          }
+          return loops;
+        });
+  }
+
+  /** The result to report for {@code message}, or null for none (skipped, or not a job). */
+  private static WireMessage run(GetObjectWorker worker, Message message) {
+    WireMessage decoded;
+    try {
+      decoded = WireCodec.decode(message);
+    } catch (MalformedMessageException e) {
+      log.error("dropping malformed job: {}", e.getMessage());
+      return null;
     }
-    List<ConsumerLoop> loops = new ArrayList<>();
-    Connection[] connection = new Connection[1];
-    ChildSettings settings =
-        ChildRuntime.start(
-            "worker",
-            () -> {
-              loops.forEach(ConsumerLoop::stop);
-              try {
-                if (connection[0] != null) {
-                  connection[0].close();
-                }
-              } catch (Exception e) {
-                log.debug("closing the broker connection failed", e);
-              }
-            });
-    S3Client s3 = S3Clients.create(settings.clientConfig(), settings.threads());
-    connection[0] =
-        Jms.connectionFactory(
-                settings.brokerUrl(), settings.brokerUser(), settings.brokerPassword())
-            .createConnection();
-    long pid = ProcessHandle.current().pid();
-    for (int i = 0; i < settings.threads(); i++) {
-      String name = "worker-" + pid + "-" + i;
-      GetObjectWorker worker = new GetObjectWorker(s3, name, RETRY_WAIT);
-      ConsumerLoop loop =
-          new ConsumerLoop(
-              connection[0],
-              Destinations.WORKER_JOBS,
-              session -> {
-                MessageProducer results =
-                    session.createProducer(session.createQueue(Destinations.JOB_RESULTS));
-                return message -> {
-                  WireMessage decoded;
-                  try {
-                    decoded = WireCodec.decode(message);
-                  } catch (MalformedMessageException e) {
-                    log.error("dropping malformed job: {}", e.getMessage());
-                    return;
-                  }
-                  if (!(decoded instanceof GetObjectJob job)) {
-                    log.error(
-                        "dropping {} sent to {}",
-                        decoded.getClass().getSimpleName(),
-                        Destinations.WORKER_JOBS);
-                    return;
-                  }
-                  WireMessage result = worker.run(job);
-                  if (result != null) {
-                    results.send(WireCodec.encode(session, result));
-                  }
-                };
-              });
-      loops.add(loop);
-      loop.start("s3pool-" + name);
+    if (!(decoded instanceof GetObjectJob job)) {
+      log.error(
+          "dropping {} sent to {}", decoded.getClass().getSimpleName(), Destinations.WORKER_JOBS);
+      return null;
     }
-    connection[0].start();
-    log.info("worker ready broker={} threads={}", settings.brokerUrl(), settings.threads());
+    return worker.run(job);
   }
 }
