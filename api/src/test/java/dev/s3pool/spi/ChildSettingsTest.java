@@ -187,4 +187,13 @@ class ChildSettingsTest {
     assertEquals(et.multipartChunksize(), at.multipartChunksize());
     assertEquals(et.maxRequestProcesses(), at.maxRequestProcesses());
   }
+
+  @Test
+  void encodeRead_downloadRoot_survives() throws IOException {
+    ChildSettings settings =
+        new ChildSettings(
+            "tcp://h:1", null, null, 1, S3ClientConfig.defaults(), TRANSFER, "/srv/downloads");
+
+    assertEquals("/srv/downloads", roundTrip(settings).downloadRoot());
+  }
 }

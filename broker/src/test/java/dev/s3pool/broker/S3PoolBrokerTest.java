@@ -1,15 +1,18 @@
 package dev.s3pool.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.s3pool.TransferId;
 import dev.s3pool.wire.Destinations;
 import dev.s3pool.wire.GetObjectJob;
+import dev.s3pool.wire.JobCompleted;
 import dev.s3pool.wire.WireCodec;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class S3PoolBrokerTest {
 
-  private static final int JOBS = 20_000;
+  private static final int JOBS = 100_000;
+  private static final int BATCH = 1_000;
   private static final long LIMIT = 256 * 1024;
 
   @Test
@@ -29,11 +33,15 @@ class S3PoolBrokerTest {
     try (S3PoolBroker broker =
             S3PoolBroker.start(BrokerOptions.embedded("u", "p").withJobsMaxSizeBytes(LIMIT));
         Connection connection = broker.inVmConnectionFactory().createConnection()) {
-      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      // Sent as the submitter sends them: in transactions, here of 1 000 jobs each.
+      Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
       MessageProducer producer =
           session.createProducer(session.createQueue(Destinations.WORKER_JOBS));
       for (int i = 0; i < JOBS; i++) {
         producer.send(WireCodec.encode(session, job(i)));
+        if (i % BATCH == BATCH - 1) {
+          session.commit();
+        }
       }
 
       PagingStore store =
@@ -50,10 +58,39 @@ class S3PoolBrokerTest {
           session.createConsumer(session.createQueue(Destinations.WORKER_JOBS));
       connection.start();
       for (int i = 0; i < JOBS; i++) {
+        // Workers commit every job; uncommitted deliveries count against the limit too, so a
+        // consumer holding more than the limit would stop the broker from reading pages back.
+        if (i % 100 == 0) {
+          session.commit();
+        }
         GetObjectJob received =
             (GetObjectJob) WireCodec.decode(assertNotNull(consumer.receive(10_000), "job " + i));
         assertEquals(i, received.partIndex());
       }
+      session.commit();
+    }
+  }
+
+  @Test
+  void jobResults_sameDuplicateId_secondIsDropped() throws Exception {
+    try (S3PoolBroker broker = S3PoolBroker.start(BrokerOptions.embedded("u", "p"));
+        Connection connection = broker.inVmConnectionFactory().createConnection()) {
+      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer producer =
+          session.createProducer(session.createQueue(Destinations.JOB_RESULTS));
+      for (String id : new String[] {"result-of-job-1", "result-of-job-1", "result-of-job-2"}) {
+        Message result =
+            WireCodec.encode(session, new JobCompleted(new TransferId("t"), 0, 8, null, "w"));
+        result.setStringProperty("_AMQ_DUPL_ID", id);
+        producer.send(result);
+      }
+      MessageConsumer consumer =
+          session.createConsumer(session.createQueue(Destinations.JOB_RESULTS));
+      connection.start();
+
+      assertEquals("result-of-job-1", consumer.receive(10_000).getStringProperty("_AMQ_DUPL_ID"));
+      assertEquals("result-of-job-2", consumer.receive(10_000).getStringProperty("_AMQ_DUPL_ID"));
+      assertNull(consumer.receiveNoWait(), "the duplicate result was delivered");
     }
   }
 
