@@ -55,11 +55,12 @@ public final class LocalS3Server implements AutoCloseable {
       S3Proxy proxy,
       CountingBlobStore served,
       String accessKey,
-      String secretKey) {
+      String secretKey,
+      String host) {
     this.context = context;
     this.proxy = proxy;
     this.served = served;
-    this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    this.endpoint = URI.create("http://" + host + ":" + proxy.getPort());
     this.accessKey = accessKey;
     this.secretKey = secretKey;
   }
@@ -77,6 +78,15 @@ public final class LocalS3Server implements AutoCloseable {
    * @throws UncheckedIOException when {@code dataDir} cannot be created
    */
   public static LocalS3Server start(Path dataDir, String accessKey, String secretKey) {
+    return start(dataDir, accessKey, secretKey, "127.0.0.1");
+  }
+
+  /**
+   * Like {@link #start(Path, String, String)}, listening on {@code host} instead of 127.0.0.1: for
+   * tests whose clients live in a network namespace of their own (a test host).
+   */
+  public static LocalS3Server start(Path dataDir, String accessKey, String secretKey, String host) {
+    Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(accessKey, "accessKey");
     Objects.requireNonNull(secretKey, "secretKey");
@@ -97,7 +107,7 @@ public final class LocalS3Server implements AutoCloseable {
         S3Proxy.builder()
             .blobStore(served)
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://" + host + ":0"))
             // The AWS SDK sends headers S3Proxy does not know (checksum mode, SDK metadata).
             .ignoreUnknownHeaders(true)
             .build();
@@ -114,7 +124,7 @@ public final class LocalS3Server implements AutoCloseable {
           ? ise
           : new IllegalStateException("S3Proxy did not start: " + e, e);
     }
-    return new LocalS3Server(context, proxy, served, accessKey, secretKey);
+    return new LocalS3Server(context, proxy, served, accessKey, secretKey, host);
   }
 
   private static void awaitStarted(S3Proxy proxy) throws InterruptedException {
@@ -128,7 +138,7 @@ public final class LocalS3Server implements AutoCloseable {
     }
   }
 
-  /** The server's URL, {@code http://127.0.0.1:PORT}. */
+  /** The server's URL, {@code http://HOST:PORT} (127.0.0.1 unless started on another host). */
   public URI endpoint() {
     return endpoint;
   }

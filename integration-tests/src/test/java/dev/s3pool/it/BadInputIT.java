@@ -281,7 +281,7 @@ class BadInputIT {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       if (immutable) {
         run("chattr", "-i", dir.toString());
       } else {
@@ -289,9 +289,15 @@ class BadInputIT {
       }
     }
 
-    private static int run(String... command) throws Exception {
+    private static int run(String... command) throws IOException {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          return -1;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         p.destroyForcibly();
         return -1;
       }
