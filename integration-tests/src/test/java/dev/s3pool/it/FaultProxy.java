@@ -35,7 +35,8 @@ import java.util.function.Predicate;
 
 /**
  * A TCP proxy on 127.0.0.1 (free port) in front of one HTTP/1.1 server, injecting faults into
- * response bodies: cut the connection after N body bytes, stall after N body bytes, or throttle.
+ * responses: cut the connection after N body bytes, stall after N body bytes, throttle, or hold the
+ * response head for a while (latency per request, alone or before any of the others).
  *
  * <pre>{@code
  * try (FaultProxy proxy = FaultProxy.start(server.endpoint())) {
@@ -43,6 +44,9 @@ import java.util.function.Predicate;
  *   proxy.inject(RequestKey.get("/bucket/key"), 4, Fault.cutAfter(1000));
  *   ... point the client at proxy.endpoint() ...
  *   proxy.requestsMatching(RequestKey.get("/bucket/key")); // {GET /bucket/key bytes=0-99=5, ...}
+ *   // Every request from now on: 20 ms before its head, then its body at 2 MiB/s.
+ *   proxy.inject(key -> true, Integer.MAX_VALUE,
+ *       Fault.throttle(2 * 1024 * 1024).afterDelay(Duration.ofMillis(20)));
  * }
  * }</pre>
  *
@@ -156,7 +160,10 @@ final class FaultProxy implements AutoCloseable {
     return snapshot(requests, which);
   }
 
-  /** Faults that took effect on requests with this key (a cut past the body's end does not). */
+  /**
+   * Requests with this key on which a fault took effect, each counted once (a cut past the body's
+   * end does not take effect; a head delay always does).
+   */
   int faultsInjected(RequestKey key) {
     AtomicInteger n = faults.get(key);
     return n == null ? 0 : n.get();
@@ -330,8 +337,12 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
-  /** What happens to a response body. Build with the factory methods. */
-  record Fault(Kind kind, long afterBodyBytes, long bytesPerSecond) {
+  /**
+   * What happens to a response: its head is held for {@code headDelay} (zero: relayed at once),
+   * then its body gets the {@code kind} of fault. Build with the factory methods, and add a delay
+   * to any of them with {@link #afterDelay}.
+   */
+  record Fault(Kind kind, long afterBodyBytes, long bytesPerSecond, Duration headDelay) {
 
     enum Kind {
       /** Relays N body bytes, then closes both connections (FIN): the body ends early. */
@@ -341,7 +352,9 @@ final class FaultProxy implements AutoCloseable {
       /** Relays N body bytes, then relays nothing more until the client gives up. */
       STALL,
       /** Relays the whole body at a fixed rate. */
-      THROTTLE
+      THROTTLE,
+      /** Relays the whole body as it comes; only the head delay applies. */
+      DELAY
     }
 
     Fault {
@@ -352,6 +365,18 @@ final class FaultProxy implements AutoCloseable {
       if (kind == Kind.THROTTLE && bytesPerSecond <= 0) {
         throw new IllegalArgumentException("bytesPerSecond must be > 0: " + bytesPerSecond);
       }
+      Objects.requireNonNull(headDelay, "headDelay");
+      if (headDelay.isNegative()) {
+        throw new IllegalArgumentException("headDelay must be >= 0: " + headDelay);
+      }
+      if (kind == Kind.DELAY && headDelay.isZero()) {
+        throw new IllegalArgumentException("a DELAY needs a headDelay > 0: " + headDelay);
+      }
+    }
+
+    /** A fault with no head delay, as before delays existed. */
+    Fault(Kind kind, long afterBodyBytes, long bytesPerSecond) {
+      this(kind, afterBodyBytes, bytesPerSecond, Duration.ZERO);
     }
 
     static Fault cutAfter(long bodyBytes) {
@@ -370,9 +395,26 @@ final class FaultProxy implements AutoCloseable {
       return new Fault(Kind.THROTTLE, 0, bytesPerSecond);
     }
 
-    /** Body bytes relayed before the fault takes effect; all of them for a throttle. */
+    /**
+     * Holds each response head for {@code headDelay}, then relays the body untouched: latency per
+     * request, as from a distant server.
+     */
+    static Fault delay(Duration headDelay) {
+      return new Fault(Kind.DELAY, 0, 0, headDelay);
+    }
+
+    /**
+     * This fault with its response head held for {@code headDelay} first, e.g. {@code
+     * Fault.throttle(rate).afterDelay(Duration.ofMillis(20))}: latency per request plus a bandwidth
+     * cap per connection.
+     */
+    Fault afterDelay(Duration headDelay) {
+      return new Fault(kind, afterBodyBytes, bytesPerSecond, headDelay);
+    }
+
+    /** Body bytes relayed before the fault takes effect; all of them for a throttle or a delay. */
     long relayLimit() {
-      return kind == Kind.THROTTLE ? Long.MAX_VALUE : afterBodyBytes;
+      return kind == Kind.THROTTLE || kind == Kind.DELAY ? Long.MAX_VALUE : afterBodyBytes;
     }
   }
 
@@ -478,6 +520,7 @@ final class FaultProxy implements AutoCloseable {
     private final Socket client;
     private final Socket upstream = new Socket();
     private ScheduledFuture<?> deadline;
+    private boolean faultCounted;
 
     Connection(Socket client) {
       this.client = client;
@@ -557,6 +600,7 @@ final class FaultProxy implements AutoCloseable {
       if (response == null) {
         throw new IOException("no response from " + target);
       }
+      delayHead(key, fault);
       toClient.write(response.without(HOP_BY_HOP).with("Connection", "close").bytes());
       long responseBody =
           hasNoBody(method, response)
@@ -600,7 +644,24 @@ final class FaultProxy implements AutoCloseable {
           closeQuietly(upstream);
           holdUntilClientCloses();
         }
-        case THROTTLE -> throw new AssertionError("a throttle relays the whole body");
+        case THROTTLE, DELAY -> throw new AssertionError(fault.kind() + " relays the whole body");
+      }
+    }
+
+    /**
+     * Holds the response head for the fault's head delay, which counts as the fault taking effect.
+     * The server has answered already: the client sees the delay as latency before the first byte.
+     */
+    private void delayHead(RequestKey key, Fault fault) throws IOException {
+      if (fault == null || fault.headDelay().isZero()) {
+        return;
+      }
+      countFault(key);
+      try {
+        TimeUnit.NANOSECONDS.sleep(fault.headDelay().toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while delaying a response head", e);
       }
     }
 
@@ -619,8 +680,12 @@ final class FaultProxy implements AutoCloseable {
       }
     }
 
+    /** Counts the fault on this request, once however many of its parts take effect. */
     private void countFault(RequestKey key) {
-      faults.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      if (!faultCounted) {
+        faultCounted = true;
+        faults.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      }
     }
 
     /** Closes both sockets with a reset. */

@@ -195,6 +195,66 @@ class FaultProxyIT {
   }
 
   @Test
+  void get_delayed_waitsBeforeTheHeadAndIsIntact() throws Exception {
+    String range = "bytes=2000-101999";
+    RequestKey key = RequestKey.get(PATH, range);
+    Duration delay = Duration.ofMillis(300);
+    proxy.inject(k -> k.equals(key), 1, Fault.delay(delay));
+
+    long start = System.nanoTime();
+    byte[] body = s3.getObjectAsBytes(get().range(range).build()).asByteArray();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertArrayEquals(Arrays.copyOfRange(OBJECT, 2000, 102_000), body);
+    assertTrue(took.compareTo(delay) >= 0, "took " + took);
+    assertEquals(1, proxy.faultsInjected(key));
+  }
+
+  @Test
+  void head_delayed_waitsToo() throws Exception {
+    RequestKey key = new RequestKey("HEAD", PATH, "");
+    int before = proxy.faultsInjected(key);
+    Duration delay = Duration.ofMillis(300);
+    proxy.inject(k -> k.equals(key), 1, Fault.delay(delay));
+
+    long start = System.nanoTime();
+    long size = s3.headObject(b -> b.bucket(BUCKET).key(KEY)).contentLength();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertEquals(OBJECT.length, size);
+    assertTrue(took.compareTo(delay) >= 0, "took " + took);
+    assertEquals(before + 1, proxy.faultsInjected(key));
+  }
+
+  @Test
+  void get_delayedAndThrottled_takesBothAndCountsOnce() throws Exception {
+    String range = "bytes=65536-131071";
+    RequestKey key = RequestKey.get(PATH, range);
+    Duration delay = Duration.ofMillis(300);
+    proxy.inject(k -> k.equals(key), 1, Fault.throttle(256 * 1024).afterDelay(delay));
+
+    long start = System.nanoTime();
+    byte[] body;
+    try (InputStream in = s3.getObject(get().range(range).build())) {
+      body = in.readAllBytes();
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertArrayEquals(Arrays.copyOfRange(OBJECT, 65_536, 131_072), body);
+    // The delay, then 64 KiB at 256 KiB/s less the first slice (see the throttle test).
+    assertTrue(took.compareTo(delay.plusMillis(200)) >= 0, "took " + took);
+    assertEquals(1, proxy.faultsInjected(key));
+  }
+
+  @Test
+  void fault_badDelay_isRefused() {
+    assertThrows(IllegalArgumentException.class, () -> Fault.delay(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> Fault.delay(Duration.ofMillis(-1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> Fault.cutAfter(10).afterDelay(Duration.ofMillis(-1)));
+  }
+
+  @Test
   void put_requestBodyIsForwarded() throws Exception {
     byte[] content = new byte[70_001];
     new SplittableRandom(3).nextBytes(content);
