@@ -95,6 +95,36 @@ class S3PoolBrokerTest {
   }
 
   @Test
+  void requestRolledBackEveryTime_movesToTheDeadLetterQueueAfterMaxAttempts() throws Exception {
+    try (S3PoolBroker broker = S3PoolBroker.start(BrokerOptions.embedded("u", "p"));
+        Connection connection = broker.inVmConnectionFactory().createConnection()) {
+      Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+      session
+          .createProducer(session.createQueue(Destinations.DOWNLOAD_REQUESTS))
+          .send(session.createTextMessage("poison"));
+      session.commit();
+      MessageConsumer requests =
+          session.createConsumer(session.createQueue(Destinations.DOWNLOAD_REQUESTS));
+      MessageConsumer deadLetters =
+          session.createConsumer(session.createQueue(Destinations.DEAD_LETTER));
+      connection.start();
+
+      for (int attempt = 1; attempt <= S3PoolBroker.MAX_DELIVERY_ATTEMPTS; attempt++) {
+        Message delivered = requests.receive(10_000);
+        assertNotNull(delivered, "delivery " + attempt);
+        assertEquals(attempt, delivered.getIntProperty("JMSXDeliveryCount"));
+        session.rollback(); // a consumer that fails on it every time
+      }
+
+      Message dead = deadLetters.receive(10_000);
+      assertNotNull(dead, "the poison message in " + Destinations.DEAD_LETTER);
+      assertEquals("poison", ((jakarta.jms.TextMessage) dead).getText());
+      assertNull(requests.receiveNoWait(), "delivered again after the last attempt");
+      session.commit();
+    }
+  }
+
+  @Test
   void connect_wrongPassword_refused() {
     try (S3PoolBroker broker = S3PoolBroker.start(BrokerOptions.embedded("u", "secret"))) {
       ActiveMQConnectionFactory factory =
