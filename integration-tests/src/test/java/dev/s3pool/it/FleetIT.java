@@ -1,0 +1,301 @@
+package dev.s3pool.it;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.s3pool.ProcessPoolDownloader;
+import dev.s3pool.TransferFuture;
+import dev.s3pool.cli.LocalS3Server;
+import dev.s3pool.it.FaultProxy.Fault;
+import dev.s3pool.it.FaultProxy.RequestKey;
+import dev.s3pool.it.StandaloneFleet.Spied;
+import dev.s3pool.it.StandaloneFleet.Started;
+import dev.s3pool.wire.Destinations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The standalone fleet: a persistent broker on its own, and submitter and worker processes started
+ * separately with {@code --broker URL} (as {@code s3pool submitter} and {@code s3pool worker} do),
+ * used by a downloader built with {@code brokerUrl}. Each test has its own broker and processes.
+ */
+class FleetIT {
+
+  private static final String BUCKET = "fleet";
+  private static final int MIB = 1024 * 1024;
+  private static final int SLOW_CHUNK = 256 * 1024;
+  private static final int SLOW_PARTS = 12;
+  private static final String[] ONE_MIB_PARTS = {
+    "--multipart-threshold", String.valueOf(MIB), "--multipart-chunksize", String.valueOf(MIB)
+  };
+
+  @RegisterExtension static final TransferChecks checks = new TransferChecks();
+
+  @TempDir static Path classDir;
+  @TempDir Path testDir;
+
+  private static LocalS3Server s3;
+
+  /** 6 parts of 1 MiB, the last one 3 bytes. */
+  private static Path multiPart;
+
+  /** {@value #SLOW_PARTS} parts of {@value #SLOW_CHUNK} bytes, for the throttled transfer. */
+  private static Path slow;
+
+  private StandaloneFleet fleet;
+
+  /** Between the downloader and the broker, where a test needs to cut the downloader off. */
+  private TcpRelay relay;
+
+  private Path downloads;
+
+  @BeforeAll
+  static void startS3() {
+    s3 =
+        LocalS3Server.start(
+            classDir.resolve("s3"), "fleet-access-key", "fleet-secret-" + UUID.randomUUID());
+    s3.createBucket(BUCKET);
+    multiPart = TestFiles.writeRandom(classDir.resolve("sources/multi.bin"), 5L * MIB + 3, 31);
+    s3.putObject(BUCKET, "multi.bin", multiPart);
+    slow = TestFiles.writeRandom(classDir.resolve("sources/slow.bin"), SLOW_PARTS * SLOW_CHUNK, 32);
+    s3.putObject(BUCKET, "slow.bin", slow);
+  }
+
+  @AfterAll
+  static void stopS3() {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @BeforeEach
+  void startBroker() throws Exception {
+    fleet = StandaloneFleet.start(testDir, s3);
+    downloads = checks.watch(Files.createDirectories(testDir.resolve("downloads")));
+  }
+
+  @AfterEach
+  void stopFleet() {
+    try {
+      if (fleet != null) {
+        fleet.close();
+      }
+    } finally {
+      if (relay != null) {
+        relay.close();
+      }
+    }
+  }
+
+  @Test
+  void standaloneFleet_downloadsThroughBrokerUrl() throws Exception {
+    fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
+    fleet.startWorker(s3.endpoint());
+    String results = fleet.spyOn(Destinations.JOB_RESULTS);
+    Path target = downloads.resolve("multi.bin");
+
+    ProcessPoolDownloader downloader = fleet.downloader();
+    TransferFuture future = checks.track(downloader.downloadFile(BUCKET, "multi.bin", target));
+    future.completion().get(60, SECONDS);
+    assertEquals(List.of(), downloader.childProcesses(), "a downloader by URL starts no JVM");
+
+    TestFiles.assertSameContent(multiPart, target);
+    List<Spied> completed = fleet.drain(results);
+    assertEquals(6, completed.size(), () -> "parts the standalone worker completed: " + completed);
+  }
+
+  @Test
+  void workerStartedMidTransfer_takesJobsAtOnce() throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(s3.endpoint())) {
+      // Each part takes about 2 s to arrive, so the first worker's two threads alone would need
+      // about 12 s for the whole object: the second worker is ready long before that.
+      proxy.inject(
+          RequestKey.get("/" + BUCKET + "/slow.bin"),
+          Integer.MAX_VALUE,
+          Fault.throttle(128 * 1024));
+      fleet.startSubmitter(
+          s3.endpoint(),
+          "--multipart-threshold",
+          String.valueOf(SLOW_CHUNK),
+          "--multipart-chunksize",
+          String.valueOf(SLOW_CHUNK));
+      Started first = fleet.startWorker(proxy.endpoint());
+      String results = fleet.spyOn(Destinations.JOB_RESULTS);
+      Path target = downloads.resolve("slow.bin");
+
+      ProcessPoolDownloader downloader = fleet.downloader();
+      TransferFuture future = checks.track(downloader.downloadFile(BUCKET, "slow.bin", target));
+      assertTrue(
+          proxy.awaitActiveBodies(2, Duration.ofSeconds(30)),
+          "the first worker's two threads never started downloading");
+      Started second = fleet.startWorker(proxy.endpoint());
+      assertFalse(
+          future.done(),
+          "the transfer ended before the second worker was ready; the test needs it in flight");
+      future.completion().get(60, SECONDS);
+
+      TestFiles.assertSameContent(slow, target);
+      Map<Long, Integer> partsByPid = new TreeMap<>();
+      for (Spied result : fleet.drain(results)) {
+        if (future.meta().transferId().value().equals(result.property("transferId"))
+            && "JobCompleted".equals(result.property("s3poolType"))) {
+          partsByPid.merge(pidOf(result.field("worker")), 1, Integer::sum);
+        }
+      }
+      assertEquals(
+          Set.of(first.pid(), second.pid()),
+          partsByPid.keySet(),
+          () -> "parts completed per worker pid: " + partsByPid);
+      assertEquals(
+          SLOW_PARTS,
+          partsByPid.values().stream().mapToInt(Integer::intValue).sum(),
+          () -> "parts completed per worker pid: " + partsByPid);
+    }
+  }
+
+  @Test
+  void brokerRestart_persistentQueueSurvivesAndProcessesReconnect() throws Exception {
+    Started submitter = fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
+    Started worker = fleet.startWorker(s3.endpoint());
+
+    ProcessPoolDownloader downloader = fleet.downloader();
+    Path beforeRestart = downloads.resolve("before-restart.bin");
+    checks
+        .track(downloader.downloadFile(BUCKET, "multi.bin", beforeRestart))
+        .completion()
+        .get(60, SECONDS);
+    TestFiles.assertSameContent(multiPart, beforeRestart);
+
+    // 1. Everyone is connected when the broker restarts; everyone reconnects by themselves.
+    fleet.restartBroker();
+    Path afterRestart = downloads.resolve("after-restart.bin");
+    checks
+        .track(downloader.downloadFile(BUCKET, "multi.bin", afterRestart))
+        .completion()
+        .get(60, SECONDS);
+    TestFiles.assertSameContent(multiPart, afterRestart);
+    assertTrue(submitter.process().isAlive(), () -> submitter.tail());
+    assertTrue(worker.process().isAlive(), () -> worker.tail());
+
+    // 2. A request queued while no submitter runs survives a restart and is served later.
+    assertTrue(StandaloneFleet.stop(submitter), "the submitter did not stop");
+    StandaloneFleet.await(
+        StandaloneFleet.WAIT,
+        () -> "the submitter gone from " + Destinations.DOWNLOAD_REQUESTS,
+        () -> fleet.consumers(Destinations.DOWNLOAD_REQUESTS) == 0);
+    Path queued = downloads.resolve("queued.bin");
+    TransferFuture waiting = checks.track(downloader.downloadFile(BUCKET, "multi.bin", queued));
+    StandaloneFleet.await(
+        StandaloneFleet.WAIT,
+        () -> "the request queued on " + Destinations.DOWNLOAD_REQUESTS,
+        () -> fleet.messages(Destinations.DOWNLOAD_REQUESTS) == 1);
+
+    fleet.restartBroker();
+
+    assertEquals(
+        1,
+        fleet.messages(Destinations.DOWNLOAD_REQUESTS),
+        "the queued request after the broker restart");
+    assertFalse(waiting.done(), "served with no submitter running?");
+    // The downloader hears of its transfers on a topic subscription; wait until it has
+    // re-subscribed, or the outcome could be published before anyone listens.
+    StandaloneFleet.await(
+        StandaloneFleet.WAIT,
+        () -> "the downloader subscribed again to " + Destinations.MONITOR,
+        () -> fleet.subscriptions(Destinations.MONITOR) >= 1);
+    fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
+    waiting.completion().get(60, SECONDS);
+    TestFiles.assertSameContent(multiPart, queued);
+  }
+
+  /**
+   * The downloader hears of its transfers only through a non-durable subscription to the monitor
+   * topic. Across a broker restart that subscription is gone until the downloader reconnects, so an
+   * outcome published before then reaches nobody, and nothing ever completes the future.
+   */
+  @Disabled(
+      "product bug: a TransferUpdate published while the downloader reconnects after a broker"
+          + " restart is lost (non-durable monitor subscription) and its future never completes")
+  @Test
+  void brokerRestart_downloaderBackAfterTheOutcome_futureStillCompletes() throws Exception {
+    Started submitter = fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
+    fleet.startWorker(s3.endpoint());
+    relay = TcpRelay.start(fleet.broker().port());
+    // Only the downloader goes through the relay, so that it alone can be kept from the broker.
+    ProcessPoolDownloader downloader =
+        fleet.track(
+            ProcessPoolDownloader.builder()
+                .brokerUrl(
+                    "tcp://127.0.0.1:" + relay.port(), StandaloneFleet.USER, fleet.password())
+                .build());
+    assertTrue(StandaloneFleet.stop(submitter), "the submitter did not stop");
+    StandaloneFleet.await(
+        StandaloneFleet.WAIT,
+        () -> "the submitter gone from " + Destinations.DOWNLOAD_REQUESTS,
+        () -> fleet.consumers(Destinations.DOWNLOAD_REQUESTS) == 0);
+    Path target = downloads.resolve("while-away.bin");
+    TransferFuture future = checks.track(downloader.downloadFile(BUCKET, "multi.bin", target));
+    StandaloneFleet.await(
+        StandaloneFleet.WAIT,
+        () -> "the request queued on " + Destinations.DOWNLOAD_REQUESTS,
+        () -> fleet.messages(Destinations.DOWNLOAD_REQUESTS) == 1);
+
+    // The broker restarts while the downloader cannot reach it, and the transfer ends then.
+    relay.cutOff();
+    fleet.restartBroker();
+    fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
+    StandaloneFleet.await(
+        StandaloneFleet.WAIT,
+        () -> "the transfer done without the downloader: " + target,
+        () -> Files.exists(target) && fleet.messages(Destinations.DOWNLOAD_REQUESTS) == 0);
+    TestFiles.assertSameContent(multiPart, target);
+
+    relay.restore();
+    StandaloneFleet.await(
+        StandaloneFleet.WAIT,
+        () -> "the downloader subscribed again to " + Destinations.MONITOR,
+        () -> fleet.subscriptions(Destinations.MONITOR) >= 1);
+    assertTrue(
+        completesWithin(future, Duration.ofSeconds(30)),
+        "the transfer succeeded while the downloader was away, but its future is still not done"
+            + " 30 s after the downloader re-subscribed");
+    future.result();
+  }
+
+  private static boolean completesWithin(TransferFuture future, Duration timeout)
+      throws InterruptedException {
+    try {
+      future.completion().handle((ok, e) -> null).get(timeout.toMillis(), MILLISECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      return future.done();
+    }
+  }
+
+  /** The pid in a worker name {@code worker-<pid>-<thread>}. */
+  private static long pidOf(String worker) {
+    String[] parts = worker.split("-", -1);
+    assertEquals(3, parts.length, () -> "worker name " + worker);
+    assertEquals("worker", parts[0], () -> "worker name " + worker);
+    return Long.parseLong(parts[1]);
+  }
+}
