@@ -65,9 +65,6 @@ class NetnsIT {
           start(testHost.inside(List.of()), "worker", broker.tcpUrl(), s3, server, password);
       processes.add(submitter);
       processes.add(worker);
-      assertTrue(
-          TestHost.inOtherNetworkNamespace(worker.toHandle()),
-          "the worker must run on the test host");
 
       Path target = Files.createDirectories(dir.resolve("downloads")).resolve("object.bin");
       try (ProcessPoolDownloader downloader =
@@ -82,8 +79,12 @@ class NetnsIT {
         TransferFuture future = downloader.downloadFile(BUCKET, "object.bin", target);
         future.completion().get(120, TimeUnit.SECONDS);
       }
-      // The only worker is on the test host: it fetched and wrote every part.
+      // The only worker is on the test host: it fetched and wrote every part. (Checked now, not
+      // at its start: until `ip netns exec` has entered the namespace, the process is still here.)
       assertSameContent(source, target);
+      assertTrue(
+          TestHost.inOtherNetworkNamespace(worker.toHandle()),
+          "the worker must run on the test host");
       assertTrue(worker.isAlive() && submitter.isAlive(), "fleet processes died");
     } finally {
       for (Process p : processes) {
