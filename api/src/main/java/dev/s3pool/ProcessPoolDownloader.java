@@ -46,6 +46,9 @@ public final class ProcessPoolDownloader implements AutoCloseable {
 
   private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(10);
 
+  /** A transfer nothing was heard of for this long is asked about again. */
+  private static final Duration QUIET = Duration.ofSeconds(5);
+
   /** How long a second caller of stop() waits for the first: children get 10 s, then are killed. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -214,15 +217,22 @@ public final class ProcessPoolDownloader implements AutoCloseable {
                     "no s3pool FleetFactory on the classpath: add dev.s3pool:s3pool-broker"));
   }
 
-  /** Fails every outstanding future once the fleet can no longer finish them. */
+  /**
+   * Every half second: fails every outstanding future once the fleet can no longer finish them, and
+   * asks again about transfers that went quiet.
+   */
   private void checkFleet() {
     Fleet f;
+    DownloaderClient c;
     synchronized (lock) {
       f = fleet;
+      c = client;
     }
     String failure = f == null ? null : f.failure();
     if (failure != null) {
       loseInFlight("s3pool fleet failed: " + failure);
+    } else if (c != null) {
+      c.queryQuiet(QUIET);
     }
   }
 

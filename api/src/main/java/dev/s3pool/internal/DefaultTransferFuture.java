@@ -32,6 +32,7 @@ public final class DefaultTransferFuture implements TransferFuture {
   private final Consumer<TransferId> canceller;
   private volatile long bytesDone;
   private volatile long totalBytes = -1;
+  private volatile long lastHeardNanos = System.nanoTime();
 
   public DefaultTransferFuture(CallArgs callArgs, TransferId id, Consumer<TransferId> canceller) {
     this.meta = new Meta(callArgs, id);
@@ -61,6 +62,7 @@ public final class DefaultTransferFuture implements TransferFuture {
 
   /** Applies an update from the monitor topic; returns true when it ended the transfer. */
   public boolean apply(TransferUpdate update) {
+    lastHeardNanos = System.nanoTime();
     bytesDone = update.bytesDone();
     totalBytes = update.totalBytes();
     if (!update.status().isDone()) {
@@ -82,6 +84,19 @@ public final class DefaultTransferFuture implements TransferFuture {
   /** The transfer's own outcome, which callers of {@link #completion()} cannot change. */
   public CompletableFuture<Void> outcome() {
     return promise;
+  }
+
+  /**
+   * True when nothing was heard of the transfer for {@code quietNanos}; then the clock restarts, so
+   * that the caller asks about it once per quiet period.
+   */
+  public boolean quietFor(long quietNanos) {
+    long now = System.nanoTime();
+    if (now - lastHeardNanos < quietNanos) {
+      return false;
+    }
+    lastHeardNanos = now;
+    return true;
   }
 
   /** Bytes written so far, as last reported. */

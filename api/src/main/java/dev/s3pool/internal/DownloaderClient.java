@@ -6,6 +6,7 @@ import dev.s3pool.wire.CancelTransfer;
 import dev.s3pool.wire.Destinations;
 import dev.s3pool.wire.DownloadFileRequest;
 import dev.s3pool.wire.MalformedMessageException;
+import dev.s3pool.wire.QueryTransfer;
 import dev.s3pool.wire.TransferUpdate;
 import dev.s3pool.wire.WireCodec;
 import dev.s3pool.wire.WireMessage;
@@ -16,6 +17,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,23 @@ public final class DownloaderClient implements AutoCloseable {
       send(new CancelTransfer(id));
     } catch (JMSException | RuntimeException e) {
       fail(id, new S3TransferException("could not send the cancel request: " + e));
+    }
+  }
+
+  /**
+   * Asks the submitter again about transfers nothing was heard of for {@code quiet}. An update
+   * published while this client was reconnecting (a broker restart) reached nobody; the answer
+   * repeats it. Transfers still queued get no answer and are asked about again later.
+   */
+  public void queryQuiet(Duration quiet) {
+    for (DefaultTransferFuture future : transfers.values()) {
+      if (future.quietFor(quiet.toNanos())) {
+        try {
+          send(new QueryTransfer(future.meta().transferId(), clientId));
+        } catch (JMSException | RuntimeException e) {
+          return; // the broker is away; the next round asks again
+        }
+      }
     }
   }
 

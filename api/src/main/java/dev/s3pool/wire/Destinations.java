@@ -6,7 +6,10 @@ package dev.s3pool.wire;
  */
 public final class Destinations {
 
-  /** Queue: {@link DownloadFileRequest} and {@link CancelTransfer}, read by submitters. */
+  /**
+   * Queue: {@link DownloadFileRequest}, {@link CancelTransfer} and {@link QueryTransfer}, read by
+   * submitters.
+   */
   public static final String DOWNLOAD_REQUESTS = "s3pool.download-requests";
 
   /** Queue: {@link GetObjectJob}, read by competing worker JVMs. */

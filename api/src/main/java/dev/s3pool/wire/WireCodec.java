@@ -80,6 +80,8 @@ public final class WireCodec {
       m.setInt("partIndex", f.partIndex());
       m.setString("worker", f.worker());
       putError(m, f.error());
+    } else if (message instanceof QueryTransfer q) {
+      m.setString("clientId", q.clientId());
     } else if (message instanceof TransferUpdate u) {
       m.setString("status", u.status().name());
       m.setLong("totalBytes", u.totalBytes());
@@ -130,6 +132,7 @@ public final class WireCodec {
                 optionalLong(m, "expectedSize"),
                 m.itemExists("clientId") ? m.getString("clientId") : null);
         case "CancelTransfer" -> new CancelTransfer(id);
+        case "QueryTransfer" -> new QueryTransfer(id, string(m, "clientId"));
         case "GetObjectJob" ->
             new GetObjectJob(
                 id,

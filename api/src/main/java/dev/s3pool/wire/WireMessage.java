@@ -6,6 +6,7 @@ import dev.s3pool.TransferId;
 public sealed interface WireMessage
     permits DownloadFileRequest,
         CancelTransfer,
+        QueryTransfer,
         GetObjectJob,
         JobCompleted,
         JobFailed,

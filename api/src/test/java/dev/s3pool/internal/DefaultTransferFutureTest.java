@@ -254,4 +254,12 @@ class DefaultTransferFutureTest {
   private static TransferUpdate update(TransferStatus status, TransferError error) {
     return new TransferUpdate(ID, status, 1000, 400, 2, 1, error);
   }
+
+  @Test
+  void quietFor_justHeard_isNotQuiet_zeroQuietPeriod_isQuiet() {
+    future.apply(update(TransferStatus.IN_PROGRESS, null));
+
+    assertFalse(future.quietFor(java.util.concurrent.TimeUnit.MINUTES.toNanos(1)));
+    assertTrue(future.quietFor(0));
+  }
 }

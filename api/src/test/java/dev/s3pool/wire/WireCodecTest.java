@@ -43,6 +43,7 @@ class WireCodecTest {
             42L,
             "client-1"),
         new CancelTransfer(ID),
+        new QueryTransfer(ID, "client-7"),
         new GetObjectJob(
             ID,
             "bucket",

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -232,9 +231,6 @@ class FleetIT {
    * topic. Across a broker restart that subscription is gone until the downloader reconnects, so an
    * outcome published before then reaches nobody, and nothing ever completes the future.
    */
-  @Disabled(
-      "product bug: a TransferUpdate published while the downloader reconnects after a broker"
-          + " restart is lost (non-durable monitor subscription) and its future never completes")
   @Test
   void brokerRestart_downloaderBackAfterTheOutcome_futureStillCompletes() throws Exception {
     Started submitter = fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);

@@ -89,8 +89,9 @@ final class GetObjectSubmitter {
         throw cancelled(request);
       }
     } catch (Refused refused) {
-      coordinator.endedBeforeStart(request.transferId());
-      fail(request, replyTo, correlationId, out, refused.error);
+      TransferUpdate outcome = outcome(request, refused.error);
+      coordinator.endedBeforeStart(outcome);
+      out.publish(outcome, request.clientId(), replyTo, correlationId);
       return;
     }
     log.info(
@@ -253,21 +254,12 @@ final class GetObjectSubmitter {
     }
   }
 
-  private static void fail(
-      DownloadFileRequest request,
-      Destination replyTo,
-      String correlationId,
-      Outbox out,
-      TransferError error)
-      throws JMSException {
+  /** How a request that ends before its jobs are sent ends: cancelled, or failed. */
+  private static TransferUpdate outcome(DownloadFileRequest request, TransferError error) {
     TransferStatus status =
         error.kind() == ErrorKind.CANCELLED ? TransferStatus.CANCELLED : TransferStatus.FAILED;
     log.info("transferId={} status={} {}", request.transferId(), status, error.message());
-    out.publish(
-        new TransferUpdate(request.transferId(), status, -1, 0, 0, 0, error),
-        request.clientId(),
-        replyTo,
-        correlationId);
+    return new TransferUpdate(request.transferId(), status, -1, 0, 0, 0, error);
   }
 
   private static void deleteQuietly(Path temp) {

@@ -7,6 +7,7 @@ import dev.s3pool.wire.DownloadFileRequest;
 import dev.s3pool.wire.JobCompleted;
 import dev.s3pool.wire.JobFailed;
 import dev.s3pool.wire.MalformedMessageException;
+import dev.s3pool.wire.QueryTransfer;
 import dev.s3pool.wire.WireCodec;
 import dev.s3pool.wire.WireMessage;
 import jakarta.jms.JMSException;
@@ -53,6 +54,8 @@ final class RequestHandler {
       submitter.submit(request, message.getJMSReplyTo(), Outbox.correlationId(message), out);
     } else if (decoded instanceof CancelTransfer cancel) {
       coordinator.cancel(cancel.transferId(), out);
+    } else if (decoded instanceof QueryTransfer query) {
+      coordinator.query(query, out);
     } else {
       String reason =
           decoded.getClass().getSimpleName()

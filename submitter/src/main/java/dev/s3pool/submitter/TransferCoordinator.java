@@ -5,8 +5,10 @@ import dev.s3pool.runtime.S3Errors;
 import dev.s3pool.wire.ErrorKind;
 import dev.s3pool.wire.JobCompleted;
 import dev.s3pool.wire.JobFailed;
+import dev.s3pool.wire.QueryTransfer;
 import dev.s3pool.wire.TransferError;
 import dev.s3pool.wire.TransferStatus;
+import dev.s3pool.wire.TransferUpdate;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +32,11 @@ final class TransferCoordinator {
 
   private final Object lock = new Object();
   private final Map<TransferId, TransferRecord> active = new HashMap<>();
-  private final Set<TransferId> ended = boundedSet();
-  private final Set<TransferId> cancelledBeforeStart = boundedSet();
+
+  /** The last word on recently ended transfers, for clients that ask again. */
+  private final Map<TransferId, TransferUpdate> ended = bounded();
+
+  private final Set<TransferId> cancelledBeforeStart = Collections.newSetFromMap(bounded());
 
   /**
    * Adds a transfer whose jobs are about to be sent. Returns false when it was cancelled before it
@@ -40,7 +45,6 @@ final class TransferCoordinator {
   boolean register(TransferRecord record) {
     synchronized (lock) {
       if (cancelledBeforeStart.remove(record.id)) {
-        ended.add(record.id);
         return false;
       }
       active.put(record.id, record);
@@ -54,11 +58,11 @@ final class TransferCoordinator {
     }
   }
 
-  /** Marks an id as ended without a record (failed before its jobs were sent). */
-  void endedBeforeStart(TransferId id) {
+  /** Remembers the outcome of a transfer that ended before its jobs were sent. */
+  void endedBeforeStart(TransferUpdate outcome) {
     synchronized (lock) {
-      cancelledBeforeStart.remove(id);
-      ended.add(id);
+      cancelledBeforeStart.remove(outcome.transferId());
+      ended.put(outcome.transferId(), outcome);
     }
   }
 
@@ -145,20 +149,35 @@ final class TransferCoordinator {
             TransferStatus.CANCELLED,
             TransferError.of(ErrorKind.CANCELLED, "transfer " + id + " was cancelled"),
             out);
-      } else if (!ended.contains(id)) {
+      } else if (!ended.containsKey(id)) {
         cancelledBeforeStart.add(id);
       }
+    }
+  }
+
+  /**
+   * Publishes a transfer's state again, tagged for the client that asks: the running record, or the
+   * outcome of a transfer that ended lately. Says nothing of a transfer it has not seen.
+   */
+  void query(QueryTransfer query, Outbox out) throws JMSException {
+    TransferUpdate state;
+    synchronized (lock) {
+      TransferRecord record = active.get(query.transferId());
+      state = record != null ? record.update() : ended.get(query.transferId());
+    }
+    if (state != null) {
+      out.publish(state, query.clientId(), null, null);
     }
   }
 
   private void end(TransferRecord record, TransferStatus status, TransferError error, Outbox out)
       throws JMSException {
     active.remove(record.id);
-    ended.add(record.id);
     if (status != TransferStatus.SUCCEEDED) {
       deleteQuietly(record);
     }
     record.end(status, error);
+    ended.put(record.id, record.update());
     log.info(
         "transferId={} status={} bytes={} parts={}",
         record.id,
@@ -176,15 +195,14 @@ final class TransferCoordinator {
     }
   }
 
-  private static Set<TransferId> boundedSet() {
-    return Collections.newSetFromMap(
-        new LinkedHashMap<>() {
-          private static final long serialVersionUID = 1L;
+  private static <V> Map<TransferId, V> bounded() {
+    return new LinkedHashMap<>() {
+      private static final long serialVersionUID = 1L;
 
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<TransferId, Boolean> eldest) {
-            return size() > REMEMBERED_IDS;
-          }
-        });
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<TransferId, V> eldest) {
+        return size() > REMEMBERED_IDS;
+      }
+    };
   }
 }
