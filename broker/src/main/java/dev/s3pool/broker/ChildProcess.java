@@ -41,6 +41,12 @@ final class ChildProcess {
     command.add("-XX:+UseSerialGC");
     command.add("-XX:+ExitOnOutOfMemoryError");
     command.add("-D" + LOG_LEVEL_PROPERTY + "=" + System.getProperty(LOG_LEVEL_PROPERTY, "warn"));
+    // The rest of the parent's logging set-up (date format, per-logger levels) applies too.
+    System.getProperties().stringPropertyNames().stream()
+        .filter(
+            name -> name.startsWith("org.slf4j.simpleLogger.") && !name.equals(LOG_LEVEL_PROPERTY))
+        .sorted()
+        .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
