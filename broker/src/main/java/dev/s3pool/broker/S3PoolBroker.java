@@ -19,6 +19,7 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.invm.InVMConnector;
 import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -44,6 +45,10 @@ public final class S3PoolBroker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(S3PoolBroker.class);
   private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
+
+  /** Brokers running in this JVM; the in-VM connector's shared threads go with the last one. */
+  private static final AtomicInteger RUNNING = new AtomicInteger();
+
   private static final String ROLE = "s3pool";
 
   /** Memory for queued messages over all addresses before the broker pages to disk. */
@@ -88,6 +93,7 @@ public final class S3PoolBroker implements AutoCloseable {
             new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users));
       }
       server.start();
+      RUNNING.incrementAndGet();
       log.info(
           "broker started url=tcp://{}:{} persistent={}",
           options.host(),
@@ -192,6 +198,11 @@ public final class S3PoolBroker implements AutoCloseable {
     } catch (Exception e) {
       log.warn("broker did not stop cleanly", e);
     } finally {
+      if (RUNNING.decrementAndGet() == 0) {
+        // The in-VM connector keeps a JVM-wide pool of non-daemon threads, idle for 60 s before
+        // they end: without this, a program's JVM would linger a minute after close().
+        InVMConnector.resetThreadPool();
+      }
       deleteRecursively(tempDir);
     }
   }

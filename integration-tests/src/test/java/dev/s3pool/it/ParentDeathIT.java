@@ -80,6 +80,54 @@ class ParentDeathIT {
     }
   }
 
+  @Test
+  void programReturningFromMainAfterClose_jvmEndsPromptly() throws Exception {
+    try (LocalS3Server server = LocalS3Server.start(dir.resolve("server"))) {
+      server.createBucket("clean-exit");
+      server.putObject("clean-exit", "small", new byte[] {1, 2, 3});
+      Process program =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  CleanExitMain.class.getName(),
+                  server.endpoint().toString(),
+                  server.accessKey(),
+                  server.secretKey(),
+                  "clean-exit",
+                  "small",
+                  dir.resolve("small").toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      try {
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(program.getInputStream(), StandardCharsets.UTF_8));
+        String line =
+            CompletableFuture.supplyAsync(
+                    () -> {
+                      try {
+                        return out.readLine();
+                      } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    })
+                .get(60, TimeUnit.SECONDS);
+        assertEquals("closed", line);
+        long closed = System.nanoTime();
+        // An idle non-daemon thread would keep the JVM for a minute; 10 s is plenty otherwise.
+        assertTrue(program.waitFor(10, TimeUnit.SECONDS), "the JVM outlived close() by 10 s");
+        assertEquals(0, program.exitValue());
+        System.out.printf(
+            "ParentDeathIT: the program's JVM ended %d ms after close()%n",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closed));
+      } finally {
+        program.destroyForcibly();
+      }
+    }
+  }
+
   /** Reads the parent's "children=pid,pid,pid" line, waiting at most a minute. */
   private static List<ProcessHandle> childrenReportedBy(Process parent) throws Exception {
     BufferedReader out =
