@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Side-by-side download benchmark. See bench/README.md.
+#   bench/run.sh                      # everything, RUNS=3
+#   RUNS=1 WORKLOADS="w2" SERVERS=nginx CLIENTS="curl s3pool" bench/run.sh
+set -euo pipefail
+bench="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+root="$(dirname "$bench")"
+out="$bench/out"
+RUNS="${RUNS:-3}"
+WORKLOADS="${WORKLOADS:-w1 w2 w3}"
+SERVERS="${SERVERS:-nginx s3proxy}"
+CLIENTS="${CLIENTS:-curl reference boto3 crt s3pool}"
+COLD="${COLD:-1}"
+PORT="${NGINX_PORT:-18080}"
+PY=/usr/bin/python3 # Debian's python3 with python3-boto3 / python3-s3transfer
+export AWS_ACCESS_KEY_ID=bench-access-key AWS_SECRET_ACCESS_KEY=bench-secret-key
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_SESSION_TOKEN || true
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+
+# 1. What it needs
+need=()
+command -v nginx >/dev/null || need+=(nginx)
+command -v curl >/dev/null || need+=(curl)
+$PY -c 'import boto3, s3transfer.processpool' 2>/dev/null || need+=(python3-boto3 python3-s3transfer)
+if ((${#need[@]})); then
+  log "apt-get install ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+mkdir -p "$out"
+# s3pool itself (mvn package of cli and its modules, never install) via its launcher's check
+if [[ ! -f "$root/cli/target/classpath.txt" ]] || ! "$root/s3pool" --help >/dev/null 2>&1; then
+  "$root/s3pool" --help >/dev/null
+fi
+s3pool_cp="$out/classes/s3pool:$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")"
+if [[ ! -s "$out/crt-classpath.txt" ]]; then
+  log "resolving the CRT transfer manager (bench/java/pom.xml)"
+  mvn -B -q -f "$bench/java/pom.xml" dependency:build-classpath \
+    -Dmdep.outputFile="$out/crt-classpath.txt" >"$out/crt-mvn.log" 2>&1
+fi
+crt_cp="$out/classes/crt:$(cat "$out/crt-classpath.txt")"
+rm -rf "$out/classes" && mkdir -p "$out/classes/s3pool" "$out/classes/crt"
+javac -nowarn -d "$out/classes/s3pool" -cp "$s3pool_cp" "$bench/java/Manifest.java" \
+  "$bench/java/S3poolBench.java" "$bench/java/S3ProxyServer.java"
+javac -nowarn -d "$out/classes/crt" -cp "$crt_cp" "$bench/java/Manifest.java" "$bench/java/CrtBench.java"
+
+# 2. Data, once
+log "generating data (once) into $out/data"
+$PY "$bench/gen_data.py" "$out/data"
+manifest="$out/data/manifest.tsv"
+
+# 3. Servers, stopped on exit
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$out/dl"
+}
+trap cleanup EXIT
+declare -A endpoint
+if [[ " $SERVERS " == *" nginx "* ]]; then
+  mkdir -p "$out/nginx/tmp"
+  sed -e "s#@OUT@#$out#g" -e "s#@PORT@#$PORT#g" -e "s#@ROOT@#$out/data#g" \
+    "$bench/nginx.conf.in" >"$out/nginx/nginx.conf"
+  nginx -c "$out/nginx/nginx.conf" -e "$out/nginx/error.log" &
+  pids+=($!)
+  endpoint[nginx]="http://127.0.0.1:$PORT"
+  for _ in $(seq 50); do curl -sf -o /dev/null -I "${endpoint[nginx]}/bench/w0/one-byte.bin" && break; sleep 0.1; done
+fi
+if [[ " $SERVERS " == *" s3proxy "* ]]; then
+  log "starting S3Proxy and uploading the data (putObject)"
+  rm -rf "$out/s3proxy-store" "$out/s3proxy.endpoint"
+  mkfifo "$out/s3proxy.stdin" 2>/dev/null || true
+  java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$s3pool_cp" S3ProxyServer \
+    "$out/s3proxy-store" "$out/data" "$manifest" "$out/s3proxy.endpoint" \
+    <"$out/s3proxy.stdin" >"$out/s3proxy.log" 2>&1 &
+  pids+=($!)
+  exec 9>"$out/s3proxy.stdin" # holds the server's stdin open; closed at exit
+  for _ in $(seq 1200); do [[ -s "$out/s3proxy.endpoint" ]] && break; sleep 0.25; done
+  endpoint[s3proxy]="$(cat "$out/s3proxy.endpoint")"
+fi
+
+client_cmd() { # client endpoint workload dest
+  local c=$1 e=$2 w=$3 d=$4
+  case $c in
+    curl) echo "$PY $bench/clients/curl_ceiling.py $e $manifest $w $d" ;;
+    reference) echo "$PY $bench/clients/ref_processpool.py $e $manifest $w $d" ;;
+    boto3) echo "$PY $bench/clients/boto3_threads.py $e $manifest $w $d" ;;
+    crt) echo "java -cp $crt_cp CrtBench $e $manifest $w $d" ;;
+    s3pool) echo "java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $s3pool_cp S3poolBench $e $manifest $w $d" ;;
+  esac
+}
+
+results="$out/results.jsonl"
+: >"$results"
+# 4. Runs: round-robin over clients inside each run, fresh output directory each time
+for server in $SERVERS; do
+  for w in $WORKLOADS; do
+    for run in $(seq "$RUNS"); do
+      for c in $CLIENTS; do
+        [[ $c == curl && $server != nginx ]] && continue # curl does not sign requests
+        rm -rf "$out/dl" && mkdir -p "$out/dl"
+        sync
+        log "$server $w run $run: $c"
+        # shellcheck disable=SC2046
+        if ! $PY "$bench/measure.py" "$out/m.json" -- $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1; then
+          log "FAILED: $server $w $c (see $out/client.log)"; tail -5 "$out/client.log" >&2
+        fi
+        verified=$($PY "$bench/verify.py" "$manifest" "$w" "$out/dl" "$out/data" "$run")
+        $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload=sys.argv[3], client=sys.argv[4], run=int(sys.argv[5]), verified=sys.argv[6]); print(json.dumps(d))' \
+          "$out/m.json" "$server" "$w" "$c" "$run" "$verified" >>"$results"
+      done
+    done
+  done
+  # 5. Cold start: one 1-byte object, s3pool cp (JVMs included) vs the reference
+  if [[ $COLD == 1 ]]; then
+    for run in $(seq "$RUNS"); do
+      for c in reference s3pool-cp; do
+        rm -rf "$out/dl" && mkdir -p "$out/dl"
+        if [[ $c == s3pool-cp ]]; then
+          cmd=("$root/s3pool" cp s3://bench/w0/one-byte.bin "$out/dl/" --endpoint-url "${endpoint[$server]}" --region us-east-1)
+        else
+          read -r -a cmd <<<"$(client_cmd reference "${endpoint[$server]}" w0 "$out/dl")"
+        fi
+        log "$server cold 1-byte run $run: $c"
+        $PY "$bench/measure.py" "$out/m.json" -- "${cmd[@]}" >"$out/client.log" 2>&1 || { log "FAILED: cold $c"; tail -5 "$out/client.log" >&2; }
+        verified=$($PY "$bench/verify.py" "$manifest" w0 "$out/dl" "$out/data" 1)
+        $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload="w0", client=sys.argv[3], run=int(sys.argv[4]), verified=sys.argv[5]); print(json.dumps(d))' \
+          "$out/m.json" "$server" "$c" "$run" "$verified" >>"$results"
+      done
+    done
+  fi
+done
+$PY "$bench/table.py" "$results" | tee "$out/table.md"
