@@ -104,11 +104,14 @@ class BadInputIT {
   @Test
   void destinationNotWritable_failsNamingIt() throws Exception {
     Path readOnly = Files.createDirectory(dir.resolve("read-only"));
-    try (ReadOnlyDirectory ignored = ReadOnlyDirectory.of(readOnly)) {
+    ReadOnlyDirectory guard = ReadOnlyDirectory.of(readOnly);
+    try {
       S3TransferException e = failure(downloader, "object", readOnly.resolve("file"), null);
 
       assertTrue(e.getMessage().startsWith("cannot create the download file for "), e.getMessage());
       assertTrue(e.getMessage().contains(readOnly.toString()), e.getMessage());
+    } finally {
+      guard.close();
     }
     assertEquals(Set.of(), regularFiles(dir));
   }

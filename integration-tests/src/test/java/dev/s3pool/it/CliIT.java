@@ -171,7 +171,7 @@ class CliIT {
 
   /** A launcher run in progress. */
   private record Launched(
-      Process process, String[] args, String marker, Path stdout, Path stderr) {}
+      Process process, List<String> args, String marker, Path stdout, Path stderr) {}
 
   private Launched launch(String... args) throws Exception {
     int number = runs.incrementAndGet();
@@ -195,7 +195,7 @@ class CliIT {
     env.put("PATH", fakeMavenDir + File.pathSeparator + env.getOrDefault("PATH", ""));
     env.put(RUN_MARKER, marker);
 
-    return new Launched(builder.start(), args, marker, stdout, stderr);
+    return new Launched(builder.start(), List.of(args), marker, stdout, stderr);
   }
 
   /**
@@ -204,7 +204,7 @@ class CliIT {
    */
   private static Run await(Launched launched) throws Exception {
     Process process = launched.process();
-    String[] args = launched.args();
+    List<String> args = launched.args();
     if (!process.waitFor(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();

@@ -32,20 +32,7 @@ class ParentDeathIT {
       server.putObject("parent-death", "small", new byte[] {1, 2, 3});
       Path target = dir.resolve("small");
       Process parent =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  OrphanedParentMain.class.getName(),
-                  server.endpoint().toString(),
-                  server.accessKey(),
-                  server.secretKey(),
-                  "parent-death",
-                  "small",
-                  target.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+          startProgram(OrphanedParentMain.class, server, "parent-death", "small", target);
       List<ProcessHandle> children = new ArrayList<>();
       try {
         children.addAll(childrenReportedBy(parent));
@@ -86,35 +73,9 @@ class ParentDeathIT {
       server.createBucket("clean-exit");
       server.putObject("clean-exit", "small", new byte[] {1, 2, 3});
       Process program =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  CleanExitMain.class.getName(),
-                  server.endpoint().toString(),
-                  server.accessKey(),
-                  server.secretKey(),
-                  "clean-exit",
-                  "small",
-                  dir.resolve("small").toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+          startProgram(CleanExitMain.class, server, "clean-exit", "small", dir.resolve("small"));
       try {
-        BufferedReader out =
-            new BufferedReader(
-                new InputStreamReader(program.getInputStream(), StandardCharsets.UTF_8));
-        String line =
-            CompletableFuture.supplyAsync(
-                    () -> {
-                      try {
-                        return out.readLine();
-                      } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                      }
-                    })
-                .get(60, TimeUnit.SECONDS);
-        assertEquals("closed", line);
+        assertEquals("closed", firstLine(program));
         long closed = System.nanoTime();
         // An idle non-daemon thread would keep the JVM for a minute; 10 s is plenty otherwise.
         assertTrue(program.waitFor(10, TimeUnit.SECONDS), "the JVM outlived close() by 10 s");
@@ -128,20 +89,44 @@ class ParentDeathIT {
     }
   }
 
+  /** A test program on this JVM's classpath, given the server and what to download. */
+  private static Process startProgram(
+      Class<?> main, LocalS3Server server, String bucket, String key, Path target)
+      throws java.io.IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName(),
+            server.endpoint().toString(),
+            server.accessKey(),
+            server.secretKey(),
+            bucket,
+            key,
+            target.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
+  /** The first line a program prints, waiting at most a minute. */
+  private static String firstLine(Process program) throws Exception {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(program.getInputStream(), StandardCharsets.UTF_8));
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })
+        .get(60, TimeUnit.SECONDS);
+  }
+
   /** Reads the parent's "children=pid,pid,pid" line, waiting at most a minute. */
   private static List<ProcessHandle> childrenReportedBy(Process parent) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-    String line =
-        CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return out.readLine();
-                  } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                })
-            .get(60, TimeUnit.SECONDS);
+    String line = firstLine(parent);
     assertTrue(line != null && line.startsWith("children="), "parent said: " + line);
     return Arrays.stream(line.substring("children=".length()).split(","))
         .map(pid -> ProcessHandle.of(Long.parseLong(pid)).orElseThrow())

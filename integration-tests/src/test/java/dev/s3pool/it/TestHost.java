@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A test host of our own: a network namespace joined to this one by a veth pair, as a remote
  * machine would be by a network. The link uses a /30 from 10.213.0.0/16 that exists only between
- * this namespace and that one. Needs root and iproute2; {@link #create()} is empty elsewhere.
+ * this namespace and that one. Needs root and iproute2; {@link #create(List)} is empty elsewhere.
  */
 final class TestHost implements AutoCloseable {
 
@@ -105,7 +105,9 @@ final class TestHost implements AutoCloseable {
         p.destroyForcibly();
         return "timed out";
       }
-      String output = new String(p.getInputStream().readAllBytes()).trim();
+      String output =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .trim();
       return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + output;
     } catch (IOException e) {
       return e.toString();
