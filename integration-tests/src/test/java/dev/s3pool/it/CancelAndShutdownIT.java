@@ -77,9 +77,8 @@ class CancelAndShutdownIT {
 
   @AfterEach
   void stop() {
-    downloader.close();
-    proxy.close();
-    server.close();
+    // The downloader first: its workers may still be talking to the proxy and the server.
+    Closing.inOrder(downloader, proxy, server);
   }
 
   @Test

@@ -65,21 +65,7 @@ class FaultProxyIT {
 
   @AfterAll
   static void stop() {
-    try {
-      if (s3 != null) {
-        s3.close();
-      }
-    } finally {
-      try {
-        if (proxy != null) {
-          proxy.close();
-        }
-      } finally {
-        if (server != null) {
-          server.close();
-        }
-      }
-    }
+    Closing.inOrder(s3, proxy, server);
   }
 
   @AfterEach

@@ -90,9 +90,8 @@ class ProcessDeathIT {
 
   @AfterEach
   void stop() {
-    downloader.close();
-    proxy.close();
-    server.close();
+    // The downloader first: its workers may still be talking to the proxy and the server.
+    Closing.inOrder(downloader, proxy, server);
   }
 
   @Test

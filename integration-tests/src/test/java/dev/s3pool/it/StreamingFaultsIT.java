@@ -104,21 +104,7 @@ class StreamingFaultsIT {
   @AfterAll
   static void stop() {
     // The downloader first: its workers may still be talking to the proxy and the server.
-    try {
-      if (downloader != null) {
-        downloader.close();
-      }
-    } finally {
-      try {
-        if (proxy != null) {
-          proxy.close();
-        }
-      } finally {
-        if (server != null) {
-          server.close();
-        }
-      }
-    }
+    Closing.inOrder(downloader, proxy, server);
   }
 
   @BeforeEach
