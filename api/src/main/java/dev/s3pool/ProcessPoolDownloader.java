@@ -375,7 +375,7 @@ public final class ProcessPoolDownloader implements AutoCloseable {
 
   /** Builds a {@link ProcessPoolDownloader}. */
   public static final class Builder {
-    static final int DEFAULT_WORKER_PROCESSES = 2;
+    static final int DEFAULT_WORKER_PROCESSES = 1;
 
     private S3ClientConfig clientConfig = S3ClientConfig.defaults();
     private ProcessTransferConfig config = ProcessTransferConfig.defaults();
@@ -421,8 +421,10 @@ public final class ProcessPoolDownloader implements AutoCloseable {
     }
 
     /**
-     * How many worker JVMs the embedded default starts (default 2, at most maxRequestProcesses);
-     * maxRequestProcesses range requests are spread over them as threads.
+     * How many worker JVMs the embedded default starts (default 1, at most maxRequestProcesses);
+     * maxRequestProcesses range requests are spread over them as threads. One JVM with threads is
+     * the fastest on a small machine (each extra JVM compiles the same code again); more JVMs pay
+     * off when one process cannot keep up, e.g. many cores or a slow store.
      */
     public Builder workerProcesses(int count) {
       if (count < 1) {

@@ -21,25 +21,52 @@ final class ChildProcess {
   private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
   private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
+  /**
+   * Flags for short-lived JVMs on few cores, measured with {@code bench/run.sh}: the C1 compiler
+   * only (C2 spent more CPU compiling than it saved in a download), the serial collector, and a
+   * small starting heap. {@code childJvmOptions} come later on the command line and win.
+   */
+  static final List<String> DEFAULT_JVM_OPTIONS =
+      List.of(
+          "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms16m", "-XX:+ExitOnOutOfMemoryError");
+
   private final String role;
   private final Process process;
   private final OutputStream stdin;
+  private final ClassDataArchive.Dump archiveDump;
+  private boolean archivePublished;
 
-  private ChildProcess(String role, Process process) {
+  private ChildProcess(String role, Process process, ClassDataArchive.Dump archiveDump) {
     this.role = role;
     this.process = process;
     this.stdin = process.getOutputStream();
+    this.archiveDump = archiveDump;
+    if (archiveDump != null) {
+      var unused = process.onExit().thenRun(this::publishArchive);
+    }
   }
 
   /** Starts {@code mainClass} on this JVM's classpath and hands it {@code settings}. */
   static ChildProcess start(
       String role, String mainClass, ChildSettings settings, List<String> jvmOptions)
       throws IOException {
+    ChildProcess child = spawn(role, mainClass, jvmOptions);
+    child.configure(settings);
+    return child;
+  }
+
+  /**
+   * Starts {@code mainClass} on this JVM's classpath. The JVM boots and then waits for its settings
+   * ({@link #configure}), so a caller can start children while it still starts the broker.
+   */
+  static ChildProcess spawn(String role, String mainClass, List<String> jvmOptions)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Ds3pool.role=" + role);
-    command.add("-XX:+UseSerialGC");
-    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(DEFAULT_JVM_OPTIONS);
+    ClassDataArchive.Plan archive = ClassDataArchive.plan(role);
+    command.addAll(archive.jvmOptions());
     command.add("-D" + LOG_LEVEL_PROPERTY + "=" + System.getProperty(LOG_LEVEL_PROPERTY, "warn"));
     // The rest of the parent's logging set-up (date format, per-logger levels) applies too.
     System.getProperties().stringPropertyNames().stream()
@@ -57,16 +84,19 @@ final class ChildProcess {
             .redirectOutput(ProcessBuilder.Redirect.INHERIT)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
-    ChildProcess child = new ChildProcess(role, process);
+    log.info("role={} pid={} started", role, process.pid());
+    return new ChildProcess(role, process, archive.dump());
+  }
+
+  /** Hands the child its settings (secrets included) on standard input; kills it if it cannot. */
+  void configure(ChildSettings settings) throws IOException {
     try {
-      child.stdin.write(settings.encode().getBytes(StandardCharsets.UTF_8));
-      child.stdin.flush();
+      stdin.write(settings.encode().getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
     } catch (IOException e) {
-      child.kill();
+      kill();
       throw new IOException(role + " JVM did not take its settings: " + e.getMessage(), e);
     }
-    log.info("role={} pid={} started", role, process.pid());
-    return child;
   }
 
   String role() {
@@ -104,6 +134,7 @@ final class ChildProcess {
     try {
       long left = deadlineNanos - System.nanoTime();
       if (left > 0 && process.waitFor(left, TimeUnit.NANOSECONDS)) {
+        publishArchive();
         return;
       }
       log.warn("role={} pid={} did not stop in time; terminating", role, process.pid());
@@ -115,6 +146,17 @@ final class ChildProcess {
       kill();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Once the child has exited: the class-data archive it wrote at exit, if any, goes in place. */
+  private void publishArchive() {
+    synchronized (this) {
+      if (archiveDump == null || archivePublished || process.isAlive()) {
+        return;
+      }
+      archivePublished = true;
+    }
+    archiveDump.publish();
   }
 
   void kill() {

@@ -68,17 +68,35 @@ public final class EmbeddedFleet implements Fleet {
     this.password = password;
   }
 
-  /** Starts the broker and the child JVMs; on any failure stops what did start, then throws. */
+  /**
+   * Starts the child JVMs and the broker; on any failure stops what did start, then throws. The
+   * children boot while the broker starts and get their settings (with the broker's port) after.
+   */
   public static EmbeddedFleet start(FleetSettings settings) {
     String user = "s3pool";
     String password = generatedPassword();
-    S3PoolBroker broker = S3PoolBroker.start(BrokerOptions.embedded(user, password));
+    List<ChildProcess> spawned = new ArrayList<>();
+    S3PoolBroker broker;
+    try {
+      spawned.add(ChildProcess.spawn("submitter", SUBMITTER_MAIN, settings.childJvmOptions()));
+      for (int i = 0; i < settings.workerProcesses(); i++) {
+        spawned.add(ChildProcess.spawn("worker", WORKER_MAIN, settings.childJvmOptions()));
+      }
+      broker = S3PoolBroker.start(BrokerOptions.embedded(user, password));
+    } catch (IOException | RuntimeException e) {
+      spawned.forEach(ChildProcess::kill);
+      throw new IllegalStateException("could not start the s3pool fleet: " + e.getMessage(), e);
+    }
     EmbeddedFleet fleet = new EmbeddedFleet(broker, settings, user, password);
     try {
       synchronized (fleet.lock) {
-        fleet.submitter = fleet.startSubmitter();
-        for (int i = 0; i < settings.workerProcesses(); i++) {
-          fleet.workers.add(fleet.startWorker(i));
+        fleet.submitter = spawned.get(0);
+        fleet.workers.addAll(spawned.subList(1, spawned.size()));
+        fleet.submitter.configure(fleet.childSettings(SUBMITTER_THREADS));
+        fleet.watch(fleet.submitter, -1);
+        for (int i = 0; i < fleet.workers.size(); i++) {
+          fleet.workers.get(i).configure(fleet.childSettings(settings.threadsOfWorker(i)));
+          fleet.watch(fleet.workers.get(i), i);
         }
       }
       return fleet;

@@ -48,6 +48,7 @@ public final class ChildRuntime {
           if (c != null) {
             try {
               c.close();
+              Jms.stopNetworkThreads();
             } catch (JMSException e) {
               log.debug("role={} closing the broker connection failed", role, e);
             }

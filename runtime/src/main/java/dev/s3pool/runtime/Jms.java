@@ -1,6 +1,7 @@
 package dev.s3pool.runtime;
 
 import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.SharedEventLoopGroup;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /** Connection factories for child JVMs, by broker URL. */
@@ -24,5 +25,29 @@ public final class Jms {
     factory.setRetryIntervalMultiplier(1.5);
     factory.setMaxRetryInterval(5_000);
     return factory;
+  }
+
+  /**
+   * Ends the JMS client's network threads once its connections are closed, and waits up to 1 s for
+   * them. A JVM that exits while a thread sits in a native call (here: epoll_wait) waits 300 ms for
+   * it, on every stop.
+   */
+  public static void stopNetworkThreads() {
+    SharedEventLoopGroup.forceShutdown();
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().contains("activemq-client-remoting")) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          t.join(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 }
