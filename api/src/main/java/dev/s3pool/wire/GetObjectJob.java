@@ -10,15 +10,18 @@ import java.util.Objects;
  * @param transferId the transfer's id
  * @param bucket S3 bucket
  * @param key object key
- * @param tempPath the temporary file to write into; it already exists, allocated to full size
+ * @param tempPath the temporary file to write into; it already exists (empty while the object's
+ *     size is unknown)
  * @param finalPath the target file (for logs)
  * @param partIndex this part, from 0
- * @param partCount how many parts the transfer has
+ * @param partCount how many parts the transfer has, or 0 while the object's size is unknown
  * @param offset where in the file this part starts
  * @param length how many bytes this part must deliver
- * @param objectSize the size of the whole object the parts were planned for
+ * @param objectSize the size of the whole object the parts were planned for, or -1 for the first
+ *     part of an object of unknown size: the worker reads the size from the response
+ *     (Content-Range) and reports it, and the coordinator then plans the other parts
  * @param range the HTTP Range header ({@code bytes=0-8388607}), or null for the whole object
- * @param etag the ETag seen at HeadObject, sent as If-Match, or null
+ * @param etag the ETag seen by the first part, sent as If-Match, or null
  * @param extraArgs extra GetObject arguments
  */
 public record GetObjectJob(
@@ -44,5 +47,10 @@ public record GetObjectJob(
     Objects.requireNonNull(tempPath, "tempPath");
     Objects.requireNonNull(finalPath, "finalPath");
     extraArgs = Map.copyOf(extraArgs);
+  }
+
+  /** True for the first part of an object whose size nobody knows yet. */
+  public boolean learnsSize() {
+    return objectSize < 0;
   }
 }

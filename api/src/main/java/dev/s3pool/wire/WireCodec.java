@@ -72,6 +72,9 @@ public final class WireCodec {
     } else if (message instanceof JobCompleted c) {
       m.setInt("partIndex", c.partIndex());
       m.setLong("bytes", c.bytes());
+      if (c.objectSize() >= 0) {
+        m.setLong("objectSize", c.objectSize());
+      }
       if (c.etag() != null) {
         m.setString("etag", c.etag());
       }
@@ -153,6 +156,7 @@ public final class WireCodec {
                 id,
                 integer(m, "partIndex"),
                 longValue(m, "bytes"),
+                m.itemExists("objectSize") ? longValue(m, "objectSize") : -1,
                 m.itemExists("etag") ? m.getString("etag") : null,
                 m.getString("worker"));
         case "JobFailed" ->

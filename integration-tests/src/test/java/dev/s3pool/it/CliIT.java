@@ -110,7 +110,7 @@ class CliIT {
   }
 
   @Test
-  void cp_missingKey_failsWithOneLineCarrying404() throws Exception {
+  void cp_missingKey_failsWithOneLineNamingNoSuchKey() throws Exception {
     Path downloads = Files.createDirectories(testDir.resolve("downloads"));
     Path destination = downloads.resolve("missing.bin");
 
@@ -125,7 +125,7 @@ class CliIT {
     assertNotEquals(0, run.exitCode(), run::describe);
     List<String> errorLines = run.stderr().lines().filter(l -> !l.isBlank()).toList();
     assertEquals(1, errorLines.size(), run::describe);
-    assertTrue(errorLines.get(0).contains("404"), run::describe);
+    assertTrue(errorLines.get(0).contains("(NoSuchKey)"), run::describe);
     assertHoldsExactly(downloads, Set.of());
   }
 

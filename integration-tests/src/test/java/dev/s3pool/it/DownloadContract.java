@@ -67,7 +67,8 @@ abstract class DownloadContract {
   static final String BUCKET = "s3pool-it";
   static final long TIMEOUT_SECONDS = 60;
   static final String MISSING_KEY_MESSAGE =
-      "An error occurred (404) when calling the HeadObject operation: Not Found";
+      "An error occurred (NoSuchKey) when calling the GetObject operation:"
+          + " The specified key does not exist.";
 
   /** Sources, downloads and server data of the whole class; removed after the last test. */
   private Path workDir;
@@ -220,7 +221,7 @@ abstract class DownloadContract {
   }
 
   @Test
-  void download_withoutExpectedSize_sendsOneHeadObject() throws Exception {
+  void download_withoutExpectedSize_sendsNoHeadObject_theFirstGetTellsTheSize() throws Exception {
     long size = 3 * SMALL.multipartChunksize() + 1;
     Path source = putRandomObject("expected-size/absent", size);
     Path target = downloads.resolve("absent.bin");
@@ -232,7 +233,7 @@ abstract class DownloadContract {
     future.result();
     assertSameContent(source, target);
     assumeTrue(headsBefore.isPresent(), "this server does not count HeadObject requests");
-    assertEquals(headsBefore.getAsLong() + 1, headObjectCount().getAsLong(), "HeadObject requests");
+    assertEquals(headsBefore, headObjectCount(), "HeadObject requests");
   }
 
   @Test

@@ -106,10 +106,8 @@ class PlainJmsProducerIT {
       assertEquals("order-43", reply.getJMSCorrelationID());
       assertEquals("FAILED", reply.getString("status"));
       assertEquals(404, reply.getInt("error.statusCode"));
-      assertEquals("HeadObject", reply.getString("error.operation"));
-      assertEquals(
-          "An error occurred (404) when calling the HeadObject operation: Not Found",
-          reply.getString("error.message"));
+      assertEquals("GetObject", reply.getString("error.operation"));
+      assertEquals(DownloadContract.MISSING_KEY_MESSAGE, reply.getString("error.message"));
       assertFalse(Files.exists(target));
       try (var files = Files.list(downloads)) {
         assertEquals(0, files.count(), "nothing may be left in the download directory");

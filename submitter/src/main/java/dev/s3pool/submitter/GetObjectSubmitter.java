@@ -1,7 +1,6 @@
 package dev.s3pool.submitter;
 
 import dev.s3pool.ProcessTransferConfig;
-import dev.s3pool.runtime.ExtraArgsMapping;
 import dev.s3pool.runtime.S3Errors;
 import dev.s3pool.wire.DownloadFileRequest;
 import dev.s3pool.wire.ErrorKind;
@@ -23,21 +22,16 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Turns a {@link DownloadFileRequest} into {@link GetObjectJob}s: finds the size (HeadObject unless
- * the caller gave it), allocates the temporary file beside the target, registers the transfer with
- * the coordinator and sends one job per part.
+ * Turns a {@link DownloadFileRequest} into {@link GetObjectJob}s: checks the request and its
+ * target, creates the temporary file beside the target, registers the transfer with the coordinator
+ * and sends the first jobs. It makes no S3 request itself.
  */
 final class GetObjectSubmitter {
 
   private static final Logger log = LoggerFactory.getLogger(GetObjectSubmitter.class);
 
-  private final S3Client s3;
   private final ProcessTransferConfig config;
   private final TransferCoordinator coordinator;
   private final Path downloadRoot;
@@ -47,42 +41,40 @@ final class GetObjectSubmitter {
    *     anywhere (the embedded default, reachable only through the Java API)
    */
   GetObjectSubmitter(
-      S3Client s3,
-      ProcessTransferConfig config,
-      TransferCoordinator coordinator,
-      Path downloadRoot) {
-    this.s3 = s3;
+      ProcessTransferConfig config, TransferCoordinator coordinator, Path downloadRoot) {
     this.config = config;
     this.coordinator = coordinator;
     this.downloadRoot = downloadRoot;
   }
 
-  /** Handles one request; everything it sends goes out when the caller commits. */
+  /**
+   * Handles one request; everything it sends goes out when the caller commits. With expectedSize
+   * the whole plan goes out at once; without, one GET of the first chunk, whose response tells the
+   * size (no HeadObject), and the coordinator plans the rest when that part is in.
+   */
   void submit(DownloadFileRequest request, Destination replyTo, String correlationId, Outbox out)
       throws JMSException {
     TransferRecord record;
     List<PartPlan.Part> parts;
-    String etag;
     try {
       refuseIfCancelled(request);
       refuseIfInvalid(request);
       Path target = target(request);
-      HeadObjectResponse head = request.expectedSize() == null ? head(request) : null;
-      long size = head == null ? request.expectedSize() : head.contentLength();
-      etag = head == null ? null : head.eTag();
-      Path temp = allocateTempFile(target, TempPaths.tempPath(target, request.transferId()), size);
-      parts = PartPlan.split(size, config.multipartThreshold(), config.multipartChunksize());
+      Long size = request.expectedSize();
+      Path temp = createTempFile(target, TempPaths.tempPath(target, request.transferId()), size);
+      parts =
+          size == null
+              ? List.of(PartPlan.firstOfUnknownSize(config.multipartChunksize()))
+              : PartPlan.split(size, config.multipartThreshold(), config.multipartChunksize());
       record =
           new TransferRecord(
-              request.transferId(),
-              request.clientId(),
+              request,
               replyTo,
               correlationId,
               temp,
               target,
-              "s3://" + request.bucket() + "/" + request.key(),
-              etag,
-              size,
+              null,
+              size == null ? -1 : size,
               parts.size());
       if (!coordinator.register(record)) {
         deleteQuietly(temp);
@@ -99,24 +91,10 @@ final class GetObjectSubmitter {
         request.transferId(),
         request.bucket(),
         request.key(),
-        record.totalBytes,
-        parts.size());
+        record.sizeKnown() ? record.totalBytes() : "unknown",
+        record.sizeKnown() ? parts.size() : "unknown");
     for (PartPlan.Part part : parts) {
-      out.sendJob(
-          new GetObjectJob(
-              request.transferId(),
-              request.bucket(),
-              request.key(),
-              record.tempPath.toString(),
-              record.finalPath.toString(),
-              part.index(),
-              parts.size(),
-              part.offset(),
-              part.length(),
-              record.totalBytes,
-              part.range(),
-              etag,
-              request.extraArgs()));
+      out.sendJob(record.job(part));
     }
   }
 
@@ -208,23 +186,12 @@ final class GetObjectSubmitter {
     return new Refused(TransferError.of(ErrorKind.INVALID_REQUEST, reason));
   }
 
-  private HeadObjectResponse head(DownloadFileRequest request) throws Refused {
-    HeadObjectRequest.Builder head =
-        HeadObjectRequest.builder().bucket(request.bucket()).key(request.key());
-    ExtraArgsMapping.apply(request.extraArgs(), head);
-    try {
-      return s3.headObject(head.build());
-    } catch (SdkException e) {
-      throw new Refused(S3Errors.describe(e, "HeadObject"));
-    }
-  }
-
   /**
-   * Creates {@code temp} beside the target, sized to the object. A temporary file that exists
-   * already belongs to this transfer (a request delivered again after a submitter died), and is
-   * reused.
+   * Creates {@code temp} beside the target: sized to the object when its size is known, else empty
+   * (the parts' writes size it). A temporary file that exists already belongs to this transfer (a
+   * request delivered again after a submitter died), and is started afresh.
    */
-  private static Path allocateTempFile(Path target, Path temp, long size) throws Refused {
+  private static Path createTempFile(Path target, Path temp, Long size) throws Refused {
     try {
       Path parent = target.getParent();
       if (parent == null || !Files.isDirectory(parent)) {
@@ -237,7 +204,7 @@ final class GetObjectSubmitter {
               StandardOpenOption.CREATE,
               StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
-        if (size > 0) {
+        if (size != null && size > 0) {
           // One byte at the end sizes the file sparsely: no data blocks are written.
           file.write(ByteBuffer.allocate(1), size - 1);
         }

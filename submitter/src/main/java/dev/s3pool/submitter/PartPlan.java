@@ -22,6 +22,31 @@ final class PartPlan {
 
   private PartPlan() {}
 
+  /**
+   * The first GET of an object of unknown size: its first chunk, {@code bytes=0-(chunkSize-1)}. The
+   * response tells the size (Content-Range), and {@link #rest} plans the other parts.
+   */
+  static Part firstOfUnknownSize(long chunkSize) {
+    return new Part(0, 0, chunkSize, "bytes=0-" + (chunkSize - 1));
+  }
+
+  /**
+   * The parts after a first GET that delivered bytes [0, {@code done}) of an object of {@code size}
+   * bytes: the same chunks {@link #split} plans when the first part is a whole chunk, else (an
+   * object below the threshold but above one chunk) the rest in one open-ended GET. Indexes go on
+   * from 1.
+   */
+  static List<Part> rest(long size, long done, long multipartThreshold, long chunkSize) {
+    if (done >= size) {
+      return List.of();
+    }
+    List<Part> all = split(size, multipartThreshold, chunkSize);
+    if (all.size() > 1 && all.get(0).length() == done) {
+      return all.subList(1, all.size());
+    }
+    return List.of(new Part(1, done, size - done, "bytes=" + done + "-"));
+  }
+
   static List<Part> split(long size, long multipartThreshold, long chunkSize) {
     if (size < 0) {
       throw new IllegalArgumentException("size must be >= 0: " + size);

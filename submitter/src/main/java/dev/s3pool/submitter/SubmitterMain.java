@@ -2,16 +2,15 @@ package dev.s3pool.submitter;
 
 import dev.s3pool.runtime.ChildRuntime;
 import dev.s3pool.runtime.ConsumerLoop;
-import dev.s3pool.runtime.S3Clients;
 import dev.s3pool.wire.Destinations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Entry point of an s3pool submitter JVM: request-handling threads (HeadObject, split, send jobs)
- * and one coordinator thread (counts parts, finalizes files, publishes outcomes).
+ * Entry point of an s3pool submitter JVM: request-handling threads (check, temporary file, first
+ * jobs) and one coordinator thread (plans the rest once the first part tells the size, counts
+ * parts, finalizes files, publishes outcomes). It makes no S3 request, so it needs no S3 client.
  *
  * <p>Started by the embedded default with {@code --settings-from-stdin}, or on its own: {@code
  * SubmitterMain --broker URL [--download-root DIR] ...} (see {@code StandaloneOptions}).
@@ -25,11 +24,9 @@ public final class SubmitterMain {
         "submitter",
         args,
         (settings, connection) -> {
-          S3Client s3 = S3Clients.create(settings.clientConfig(), settings.threads());
-          TransferCoordinator coordinator = new TransferCoordinator();
+          TransferCoordinator coordinator = new TransferCoordinator(settings.transferConfig());
           GetObjectSubmitter submitter =
               new GetObjectSubmitter(
-                  s3,
                   settings.transferConfig(),
                   coordinator,
                   settings.downloadRoot() == null ? null : Path.of(settings.downloadRoot()));

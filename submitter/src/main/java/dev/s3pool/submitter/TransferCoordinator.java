@@ -1,5 +1,6 @@
 package dev.s3pool.submitter;
 
+import dev.s3pool.ProcessTransferConfig;
 import dev.s3pool.TransferId;
 import dev.s3pool.runtime.S3Errors;
 import dev.s3pool.wire.ErrorKind;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ final class TransferCoordinator {
   private static final Logger log = LoggerFactory.getLogger(TransferCoordinator.class);
   private static final int REMEMBERED_IDS = 100_000;
 
+  private final ProcessTransferConfig config;
   private final Object lock = new Object();
   private final Map<TransferId, TransferRecord> active = new HashMap<>();
 
@@ -37,6 +40,10 @@ final class TransferCoordinator {
   private final Map<TransferId, TransferUpdate> ended = bounded();
 
   private final Set<TransferId> cancelledBeforeStart = Collections.newSetFromMap(bounded());
+
+  TransferCoordinator(ProcessTransferConfig config) {
+    this.config = config;
+  }
 
   /**
    * Adds a transfer whose jobs are about to be sent. Returns false when it was cancelled before it
@@ -89,6 +96,9 @@ final class TransferCoordinator {
             out);
         return;
       }
+      if (!record.sizeKnown() && completed.objectSize() >= 0) {
+        planRest(record, completed, out);
+      }
       if (!record.markPartDone(completed.partIndex(), completed.bytes())) {
         log.debug(
             "transferId={} part={} counted already; ignoring the duplicate",
@@ -97,7 +107,7 @@ final class TransferCoordinator {
         return;
       }
       if (!record.allPartsDone()) {
-        if (record.partsExpected > 1) {
+        if (record.partsExpected() > 1) {
           out.publish(record);
         }
         return;
@@ -124,6 +134,25 @@ final class TransferCoordinator {
     }
   }
 
+  /**
+   * The first part of an object of unknown size is in, and tells the size: the other parts go out
+   * in the transaction that takes this result, with the first part's ETag as their If-Match.
+   */
+  private void planRest(TransferRecord record, JobCompleted first, Outbox out) throws JMSException {
+    List<PartPlan.Part> rest =
+        PartPlan.rest(
+            first.objectSize(),
+            first.bytes(),
+            config.multipartThreshold(),
+            config.multipartChunksize());
+    record.sizeLearned(first.objectSize(), rest.size());
+    log.info(
+        "transferId={} size={} parts={}", record.id, first.objectSize(), record.partsExpected());
+    for (PartPlan.Part part : rest) {
+      out.sendJob(record.job(part));
+    }
+  }
+
   void onFailed(JobFailed failed, Outbox out) throws JMSException {
     synchronized (lock) {
       TransferRecord record = active.get(failed.transferId());
@@ -132,7 +161,7 @@ final class TransferCoordinator {
             "transferId={} part={}/{} failed: {}",
             failed.transferId(),
             failed.partIndex() + 1,
-            record.partsExpected,
+            record.partsExpected(),
             failed.error().message());
         end(record, TransferStatus.FAILED, failed.error(), out);
       }
@@ -182,8 +211,8 @@ final class TransferCoordinator {
         "transferId={} status={} bytes={} parts={}",
         record.id,
         status,
-        record.totalBytes,
-        record.partsExpected);
+        record.totalBytes(),
+        record.partsExpected());
     out.publish(record);
   }
 

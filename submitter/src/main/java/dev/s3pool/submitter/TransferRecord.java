@@ -1,6 +1,8 @@
 package dev.s3pool.submitter;
 
 import dev.s3pool.TransferId;
+import dev.s3pool.wire.DownloadFileRequest;
+import dev.s3pool.wire.GetObjectJob;
 import dev.s3pool.wire.TransferError;
 import dev.s3pool.wire.TransferStatus;
 import dev.s3pool.wire.TransferUpdate;
@@ -15,41 +17,81 @@ import java.util.BitSet;
 final class TransferRecord {
 
   final TransferId id;
+  final DownloadFileRequest request;
   final String clientId;
   final Destination replyTo;
   final String correlationId;
   final Path tempPath;
   final Path finalPath;
   final String source;
-  final long totalBytes;
-  final int partsExpected;
+  private long totalBytes;
+  private int partsExpected;
   private final BitSet partsDone = new BitSet();
   private long bytesDone;
   private String etag;
   private TransferStatus status = TransferStatus.IN_PROGRESS;
   private TransferError error;
 
+  /**
+   * @param totalBytes the object's size, or -1 until the first part has read it
+   * @param partsExpected how many parts; 1 (the first) while the size is unknown
+   */
   TransferRecord(
-      TransferId id,
-      String clientId,
+      DownloadFileRequest request,
       Destination replyTo,
       String correlationId,
       Path tempPath,
       Path finalPath,
-      String source,
       String etag,
       long totalBytes,
       int partsExpected) {
-    this.id = id;
-    this.clientId = clientId;
+    this.request = request;
+    this.id = request.transferId();
+    this.clientId = request.clientId();
+    this.source = "s3://" + request.bucket() + "/" + request.key();
     this.replyTo = replyTo;
     this.correlationId = correlationId;
     this.tempPath = tempPath;
     this.finalPath = finalPath;
-    this.source = source;
     this.etag = etag;
     this.totalBytes = totalBytes;
     this.partsExpected = partsExpected;
+  }
+
+  long totalBytes() {
+    return totalBytes;
+  }
+
+  int partsExpected() {
+    return partsExpected;
+  }
+
+  boolean sizeKnown() {
+    return totalBytes >= 0;
+  }
+
+  /** The first part has read the object's size; {@code moreParts} GETs will follow it. */
+  void sizeLearned(long size, int moreParts) {
+    totalBytes = size;
+    partsExpected = 1 + moreParts;
+  }
+
+  /** The GET job for {@code part}; the first part of an unknown size learns it. */
+  GetObjectJob job(PartPlan.Part part) {
+    return new GetObjectJob(
+        id,
+        request.bucket(),
+        request.key(),
+        tempPath.toString(),
+        finalPath.toString(),
+        part.index(),
+        sizeKnown() ? partsExpected : 0,
+        part.offset(),
+        part.length(),
+        totalBytes,
+        part.range(),
+        etag,
+        request.extraArgs());
   }
 
   /** Counts a part once; returns false when it was already counted. */

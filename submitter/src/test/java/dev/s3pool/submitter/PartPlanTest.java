@@ -15,6 +15,33 @@ class PartPlanTest {
   private static final long MIB = 1024 * 1024;
 
   @Test
+  void firstOfUnknownSize_isTheFirstChunk() {
+    assertEquals(new Part(0, 0, 8 * MIB, "bytes=0-8388607"), PartPlan.firstOfUnknownSize(8 * MIB));
+  }
+
+  @Test
+  void rest_afterAWholeFirstChunk_theSameChunksAsSplit() {
+    long size = 20 * MIB + 3;
+    List<Part> all = PartPlan.split(size, 8 * MIB, 8 * MIB);
+
+    assertEquals(all.subList(1, all.size()), PartPlan.rest(size, 8 * MIB, 8 * MIB, 8 * MIB));
+  }
+
+  @Test
+  void rest_firstChunkHadItAll_nothing() {
+    assertEquals(List.of(), PartPlan.rest(5, 5, 8 * MIB, 8 * MIB));
+    assertEquals(List.of(), PartPlan.rest(0, 0, 8 * MIB, 8 * MIB));
+    assertEquals(List.of(), PartPlan.rest(8 * MIB, 8 * MIB, 8 * MIB, 8 * MIB));
+  }
+
+  @Test
+  void rest_belowAThresholdAboveOneChunk_oneOpenEndedGet() {
+    assertEquals(
+        List.of(new Part(1, 8 * MIB, 2 * MIB, "bytes=8388608-")),
+        PartPlan.rest(10 * MIB, 8 * MIB, 64 * MIB, 8 * MIB));
+  }
+
+  @Test
   void split_belowThreshold_oneJobWithoutRange() {
     assertEquals(
         List.of(new Part(0, 0, 8 * MIB - 1, null)), PartPlan.split(8 * MIB - 1, 8 * MIB, 8 * MIB));

@@ -25,6 +25,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -59,7 +61,7 @@ final class GetObjectWorker {
   /** Runs the job; returns the result to report, or null when the transfer already ended. */
   WireMessage run(GetObjectJob job) {
     Path temp = Path.of(job.tempPath());
-    String part = (job.partIndex() + 1) + "/" + job.partCount();
+    String part = (job.partIndex() + 1) + "/" + (job.partCount() > 0 ? job.partCount() : "?");
     Retry retry = Retry.of("transferId=" + job.transferId() + " part=" + part, retryConfig);
     retry
         .getEventPublisher()
@@ -75,7 +77,12 @@ final class GetObjectWorker {
     try {
       Fetched fetched = retry.executeCheckedSupplier(() -> fetch(job, temp));
       return new JobCompleted(
-          job.transferId(), job.partIndex(), fetched.bytes(), fetched.etag(), name);
+          job.transferId(),
+          job.partIndex(),
+          fetched.bytes(),
+          fetched.objectSize(),
+          fetched.etag(),
+          name);
     } catch (TransferEndedException e) {
       log.debug(
           "transferId={} part={} skipped: the transfer already ended", job.transferId(), part);
@@ -141,7 +148,7 @@ final class GetObjectWorker {
           null,
           null);
     }
-    if (e.statusCode() == 416) {
+    if (e.statusCode() == 416 && !job.learnsSize()) {
       return new TransferError(
           ErrorKind.SIZE_MISMATCH,
           416,
@@ -167,8 +174,13 @@ final class GetObjectWorker {
     return new JobFailed(job.transferId(), job.partIndex(), error, name);
   }
 
-  /** What one successful attempt delivered. */
-  private record Fetched(long bytes, String etag) {}
+  /**
+   * What one successful attempt delivered.
+   *
+   * @param objectSize the object's size read from the response when the job {@linkplain
+   *     GetObjectJob#learnsSize() learns it}, else -1
+   */
+  private record Fetched(long bytes, String etag, long objectSize) {}
 
   /** One attempt. */
   private Fetched fetch(GetObjectJob job, Path temp)
@@ -179,9 +191,33 @@ final class GetObjectWorker {
     } catch (NoSuchFileException e) {
       throw new TransferEndedException();
     }
+    ResponseInputStream<GetObjectResponse> response;
+    try {
+      response = s3.getObject(request(job));
+    } catch (S3Exception e) {
+      file.close();
+      if (e.statusCode() == 416 && job.learnsSize()) {
+        return emptyObject(job, e);
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      file.close();
+      throw e;
+    }
     try (file;
-        ResponseInputStream<GetObjectResponse> body = s3.getObject(request(job))) {
-      checkSize(job, body);
+        ResponseInputStream<GetObjectResponse> body = response) {
+      long objectSize = job.learnsSize() ? announcedSize(job, body) : -1;
+      // A server that ignores the Range sends the whole object (200, no Content-Range): all of it
+      // is this part then.
+      long length =
+          !job.learnsSize()
+              ? job.length()
+              : body.response().contentRange() == null
+                  ? objectSize
+                  : Math.min(job.length(), objectSize);
+      if (!job.learnsSize()) {
+        checkSize(job, body);
+      }
       ByteBuffer view = ByteBuffer.wrap(buffer);
       long written = 0;
       while (true) {
@@ -195,14 +231,14 @@ final class GetObjectWorker {
         if (n < 0) {
           break;
         }
-        if (written + n > job.length()) {
+        if (written + n > length) {
           body.abort();
           throw new SizeMismatchException(
               source(job)
                   + " part "
                   + (job.partIndex() + 1)
                   + " delivered more than the expected "
-                  + job.length()
+                  + length
                   + " bytes: the object is larger than its expected size");
         }
         view.clear().limit(n);
@@ -212,13 +248,60 @@ final class GetObjectWorker {
         }
         written += n;
       }
-      if (written < job.length()) {
+      if (written < length) {
         throw new StreamingException(
-            new EOFException(
-                "premature end of body: got " + written + " of " + job.length() + " bytes"));
+            new EOFException("premature end of body: got " + written + " of " + length + " bytes"));
       }
-      return new Fetched(written, body.response().eTag());
+      return new Fetched(written, body.response().eTag(), objectSize);
     }
+  }
+
+  /**
+   * The object's size as the response to a first part announces it: Content-Range's total for a
+   * 206, Content-Length when the server ignored the Range and sent the whole object (200).
+   */
+  private static long announcedSize(GetObjectJob job, ResponseInputStream<GetObjectResponse> body)
+      throws SizeMismatchException {
+    GetObjectResponse response = body.response();
+    long total = totalOf(response.contentRange());
+    if (total >= 0) {
+      return total;
+    }
+    if (response.contentRange() == null && response.contentLength() != null) {
+      return response.contentLength();
+    }
+    body.abort();
+    throw new SizeMismatchException(
+        source(job)
+            + ": the response tells no size (Content-Range "
+            + response.contentRange()
+            + ", Content-Length "
+            + response.contentLength()
+            + ")");
+  }
+
+  /** The total of a Content-Range ({@code bytes 0-99/1234}), or -1 when there is none. */
+  static long totalOf(String contentRange) {
+    if (contentRange == null || !contentRange.contains("/")) {
+      return -1;
+    }
+    String total = contentRange.substring(contentRange.lastIndexOf('/') + 1).trim();
+    return total.equals("*") ? -1 : Long.parseLong(total);
+  }
+
+  /**
+   * S3 refuses any Range on an empty object (416 InvalidRange). A HeadObject with the same
+   * arguments tells whether the object is empty; if it is not, the 416 stands.
+   */
+  private Fetched emptyObject(GetObjectJob job, S3Exception rangeRefused) {
+    HeadObjectRequest.Builder head =
+        HeadObjectRequest.builder().bucket(job.bucket()).key(job.key());
+    ExtraArgsMapping.apply(job.extraArgs(), head);
+    HeadObjectResponse response = s3.headObject(head.build());
+    if (response.contentLength() == null || response.contentLength() != 0) {
+      throw rangeRefused;
+    }
+    return new Fetched(0, response.eTag(), 0);
   }
 
   /**
@@ -228,14 +311,8 @@ final class GetObjectWorker {
   private static void checkSize(GetObjectJob job, ResponseInputStream<GetObjectResponse> body)
       throws SizeMismatchException {
     GetObjectResponse response = body.response();
-    long actual = -1;
-    String contentRange = response.contentRange();
-    if (contentRange != null && contentRange.contains("/")) {
-      String total = contentRange.substring(contentRange.lastIndexOf('/') + 1).trim();
-      if (!total.equals("*")) {
-        actual = Long.parseLong(total);
-      }
-    } else if (job.range() == null && response.contentLength() != null) {
+    long actual = totalOf(response.contentRange());
+    if (actual < 0 && job.range() == null && response.contentLength() != null) {
       actual = response.contentLength();
     }
     if (actual >= 0 && actual != job.objectSize()) {

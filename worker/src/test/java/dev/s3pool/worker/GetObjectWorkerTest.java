@@ -35,6 +35,8 @@ import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The worker's retry policy and writes, against a scripted S3 client. */
@@ -204,6 +206,103 @@ class GetObjectWorkerTest {
     assertEquals("key/1", request.key());
   }
 
+  @Test
+  void run_firstPartOfUnknownSize_readsTheSizeFromContentRange() throws IOException {
+    Files.write(temp, new byte[0]);
+    s3.respond(
+        () -> new ByteArrayInputStream(part),
+        GetObjectResponse.builder()
+            .eTag("\"etag-7\"")
+            .contentRange("bytes 0-" + (LENGTH - 1) + "/" + OBJECT_SIZE)
+            .build());
+
+    JobCompleted done = assertInstanceOf(JobCompleted.class, worker.run(sizeUnknownJob()));
+
+    assertEquals(OBJECT_SIZE, done.objectSize());
+    assertEquals(LENGTH, done.bytes());
+    assertEquals("\"etag-7\"", done.etag());
+    assertEquals("bytes=0-" + (LENGTH - 1), s3.requests.get(0).range());
+    assertNull(s3.requests.get(0).ifMatch());
+    assertArrayEquals(part, Files.readAllBytes(temp));
+  }
+
+  @Test
+  void run_firstPartOfUnknownSize_objectSmallerThanTheChunk_takesWhatThereIs() throws IOException {
+    Files.write(temp, new byte[0]);
+    byte[] small = Arrays.copyOf(part, 10);
+    s3.respond(
+        () -> new ByteArrayInputStream(small),
+        GetObjectResponse.builder().contentRange("bytes 0-9/10").build());
+
+    JobCompleted done = assertInstanceOf(JobCompleted.class, worker.run(sizeUnknownJob()));
+
+    assertEquals(10, done.objectSize());
+    assertEquals(10, done.bytes());
+    assertArrayEquals(small, Files.readAllBytes(temp));
+  }
+
+  @Test
+  void run_firstPartOfUnknownSize_serverIgnoresTheRange_takesTheWholeObject() throws IOException {
+    Files.write(temp, new byte[0]);
+    byte[] whole = new byte[LENGTH + 5000];
+    new Random(3).nextBytes(whole);
+    s3.respond(
+        () -> new ByteArrayInputStream(whole),
+        GetObjectResponse.builder().contentLength((long) whole.length).build());
+
+    JobCompleted done = assertInstanceOf(JobCompleted.class, worker.run(sizeUnknownJob()));
+
+    assertEquals(whole.length, done.objectSize());
+    assertEquals(whole.length, done.bytes());
+    assertArrayEquals(whole, Files.readAllBytes(temp));
+  }
+
+  @Test
+  void run_firstPartOfUnknownSize_emptyObject_416ThenHeadSaysZero() throws IOException {
+    Files.write(temp, new byte[0]);
+    s3.refuseRange(0);
+
+    JobCompleted done = assertInstanceOf(JobCompleted.class, worker.run(sizeUnknownJob()));
+
+    assertEquals(0, done.objectSize());
+    assertEquals(0, done.bytes());
+    assertEquals("\"empty\"", done.etag());
+    assertEquals(0, Files.size(temp));
+  }
+
+  @Test
+  void run_firstPartOfUnknownSize_416ButNotEmpty_failsWithThe416() {
+    s3.refuseRange(42);
+
+    JobFailed failed = assertInstanceOf(JobFailed.class, worker.run(sizeUnknownJob()));
+
+    assertEquals(416, failed.error().statusCode());
+  }
+
+  @Test
+  void totalOf_readsContentRange() {
+    assertEquals(1234, GetObjectWorker.totalOf("bytes 0-99/1234"));
+    assertEquals(-1, GetObjectWorker.totalOf("bytes 0-99/*"));
+    assertEquals(-1, GetObjectWorker.totalOf(null));
+  }
+
+  private GetObjectJob sizeUnknownJob() {
+    return new GetObjectJob(
+        new TransferId("t-2"),
+        "bucket-1",
+        "key/1",
+        temp.toString(),
+        dir.resolve("object").toString(),
+        0,
+        0,
+        0,
+        LENGTH,
+        -1,
+        "bytes=0-" + (LENGTH - 1),
+        null,
+        Map.of());
+  }
+
   private GetObjectJob job() {
     return new GetObjectJob(
         new TransferId("t-1"),
@@ -268,9 +367,28 @@ class GetObjectWorkerTest {
       responses.add(response);
     }
 
+    private Long headSize;
+
+    /** The next GetObject gets a 416; a HeadObject then says the object has {@code size} bytes. */
+    void refuseRange(long size) {
+      headSize = size;
+    }
+
+    @Override
+    public HeadObjectResponse headObject(HeadObjectRequest request) {
+      return HeadObjectResponse.builder().contentLength(headSize).eTag("\"empty\"").build();
+    }
+
     @Override
     public ResponseInputStream<GetObjectResponse> getObject(GetObjectRequest request) {
       requests.add(request);
+      if (headSize != null) {
+        throw (S3Exception)
+            S3Exception.builder()
+                .statusCode(416)
+                .message("The requested range is not satisfiable")
+                .build();
+      }
       GetObjectResponse response = responses.remove();
       InputStream body = bodies.remove().get();
       return new ResponseInputStream<>(response, AbortableInputStream.create(body));
