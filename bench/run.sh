@@ -11,6 +11,7 @@ WORKLOADS="${WORKLOADS:-w1 w2 w3}"
 SERVERS="${SERVERS:-nginx s3proxy}"
 CLIENTS="${CLIENTS:-curl reference boto3 crt s3pool}"
 COLD="${COLD:-1}"
+WARMUP="${WARMUP:-1}" # untimed runs per client and server first (JIT-free caches, CDS archives)
 PORT="${NGINX_PORT:-18080}"
 PY=/usr/bin/python3 # Debian's python3 with python3-boto3 / python3-s3transfer
 export AWS_ACCESS_KEY_ID=bench-access-key AWS_SECRET_ACCESS_KEY=bench-secret-key
@@ -33,7 +34,8 @@ mkdir -p "$out"
 if [[ ! -f "$root/cli/target/classpath.txt" ]] || ! "$root/s3pool" --help >/dev/null 2>&1; then
   "$root/s3pool" --help >/dev/null
 fi
-s3pool_cp="$out/classes/s3pool:$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")"
+# Jars only, as an application ships: a classpath with directories gets no class-data archive.
+s3pool_cp="$out/classes/s3pool-bench.jar:$root/cli/target/s3pool-cli.jar:$(cat "$root/cli/target/classpath.txt")"
 if [[ ! -s "$out/crt-classpath.txt" ]]; then
   log "resolving the CRT transfer manager (bench/java/pom.xml)"
   mvn -B -q -f "$bench/java/pom.xml" dependency:build-classpath \
@@ -43,6 +45,7 @@ crt_cp="$out/classes/crt:$(cat "$out/crt-classpath.txt")"
 rm -rf "$out/classes" && mkdir -p "$out/classes/s3pool" "$out/classes/crt"
 javac -nowarn -d "$out/classes/s3pool" -cp "$s3pool_cp" "$bench/java/Manifest.java" \
   "$bench/java/S3poolBench.java" "$bench/java/S3ProxyServer.java"
+jar cf "$out/classes/s3pool-bench.jar" -C "$out/classes/s3pool" .
 javac -nowarn -d "$out/classes/crt" -cp "$crt_cp" "$bench/java/Manifest.java" "$bench/java/CrtBench.java"
 
 # 2. Data, once
@@ -81,6 +84,11 @@ if [[ " $SERVERS " == *" s3proxy "* ]]; then
   endpoint[s3proxy]="$(cat "$out/s3proxy.endpoint")"
 fi
 
+s3pool_archive() { # the driver JVM's class-data archive: written by the first run, used after
+  local a="$out/classes/s3pool-bench.jsa"
+  if [[ -s "$a" ]]; then echo "-XX:SharedArchiveFile=$a"; else echo "-XX:ArchiveClassesAtExit=$a"; fi
+}
+
 client_cmd() { # client endpoint workload dest
   local c=$1 e=$2 w=$3 d=$4
   case $c in
@@ -88,7 +96,9 @@ client_cmd() { # client endpoint workload dest
     reference) echo "$PY $bench/clients/ref_processpool.py $e $manifest $w $d" ;;
     boto3) echo "$PY $bench/clients/boto3_threads.py $e $manifest $w $d" ;;
     crt) echo "java -cp $crt_cp CrtBench $e $manifest $w $d" ;;
-    s3pool) echo "java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $s3pool_cp S3poolBench $e $manifest $w $d" ;;
+    # The flags ./s3pool gives its own JVM (C1, serial GC, a class-data archive made by the warm-up
+    # run), since the embedded broker runs in this JVM; see bench/README.md.
+    s3pool) echo "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off $(s3pool_archive) -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $s3pool_cp S3poolBench $e $manifest $w $d" ;;
   esac
 }
 
@@ -97,11 +107,16 @@ results="$out/results.jsonl"
 # 4. Runs: round-robin over clients inside each run, fresh output directory each time
 for server in $SERVERS; do
   for w in $WORKLOADS; do
-    for run in $(seq "$RUNS"); do
+    for run in $(seq $((1 - WARMUP)) "$RUNS"); do
       for c in $CLIENTS; do
         [[ $c == curl && $server != nginx ]] && continue # curl does not sign requests
         rm -rf "$out/dl" && mkdir -p "$out/dl"
         sync
+        if ((run < 1)); then
+          log "$server $w warm-up: $c"
+          $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1 || true
+          continue
+        fi
         log "$server $w run $run: $c"
         # shellcheck disable=SC2046
         if ! $PY "$bench/measure.py" "$out/m.json" -- $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1; then
@@ -115,13 +130,18 @@ for server in $SERVERS; do
   done
   # 5. Cold start: one 1-byte object, s3pool cp (JVMs included) vs the reference
   if [[ $COLD == 1 ]]; then
-    for run in $(seq "$RUNS"); do
+    for run in $(seq $((1 - WARMUP)) "$RUNS"); do
       for c in reference s3pool-cp; do
         rm -rf "$out/dl" && mkdir -p "$out/dl"
         if [[ $c == s3pool-cp ]]; then
           cmd=("$root/s3pool" cp s3://bench/w0/one-byte.bin "$out/dl/" --endpoint-url "${endpoint[$server]}" --region us-east-1)
         else
           read -r -a cmd <<<"$(client_cmd reference "${endpoint[$server]}" w0 "$out/dl")"
+        fi
+        if ((run < 1)); then
+          log "$server cold 1-byte warm-up: $c"
+          "${cmd[@]}" >"$out/client.log" 2>&1 || true
+          continue
         fi
         log "$server cold 1-byte run $run: $c"
         $PY "$bench/measure.py" "$out/m.json" -- "${cmd[@]}" >"$out/client.log" 2>&1 || { log "FAILED: cold $c"; tail -5 "$out/client.log" >&2; }

@@ -45,3 +45,43 @@ if cold:
         wall, cpu, rss = summary(rs)
         ok = ",".join(sorted({r["verified"] for r in rs}))
         print(f"| {s} | {c} | {len(rs)} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {max(r['peak_procs'] for r in rs)} | {ok} |")
+
+# The targets of the performance issue, checked against these medians (nginx, the near-free server).
+def rate(w, c, s="nginx"):
+    rs = g.get((w, s, c))
+    return None if not rs else (BYTES[w] / 1e6 / med(rs, "wall_s"), OBJS[w] / med(rs, "wall_s"))
+
+
+checks = []
+for w in ("w1", "w3"):
+    me, ref, curl = rate(w, "s3pool"), rate(w, "reference"), rate(w, "curl")
+    if me and ref:
+        checks.append((f"{w} MB/s ≥ 1.3 × reference", me[0], 1.3 * ref[0]))
+    if me and curl:
+        checks.append((f"{w} MB/s ≥ 0.85 × curl ceiling", me[0], 0.85 * curl[0]))
+me, ref = rate("w2", "s3pool"), rate("w2", "reference")
+if me and ref:
+    checks.append(("w2 objects/s ≥ 3 × reference", me[1], 3 * ref[1]))
+for w in ("w1", "w2", "w3"):
+    me, crt = rate(w, "s3pool"), rate(w, "crt")
+    if me and crt:
+        checks.append((f"{w} {'objects' if w == 'w2' else 'MB'}/s > CRT transfer manager", me[w == "w2"], crt[w == "w2"]))
+w1, w3 = g.get(("w1", "nginx", "s3pool")), g.get(("w3", "nginx", "s3pool"))
+if w1:
+    checks.append(("w1 peak RSS MiB ≤ 500 (lower is better)", -summary(w1)[2], -500.0))
+if w1 and w3:
+    r1, r3 = summary(w1)[2], summary(w3)[2]
+    checks.append(("peak RSS w1 vs w3 within 20% (ratio)", -abs(r1 / r3 - 1), -0.2))
+cold_me, cold_ref = g.get(("w0", "nginx", "s3pool-cp")), g.get(("w0", "nginx", "reference"))
+if cold_me and cold_ref:
+    checks.append(("1-byte cp wall s ≤ 1.5 × reference (lower is better)", -med(cold_me, "wall_s"), -1.5 * med(cold_ref, "wall_s")))
+if checks:
+    print()
+    print("Targets (nginx; negative numbers are 'lower is better' values, negated):")
+    print()
+    print("| target | s3pool | needed | met | s3pool ÷ needed |")
+    print("|---|---|---|---|---|")
+    for name, got, need in checks:
+        ok = got >= need
+        ratio = (got / need) if need else float("nan")
+        print(f"| {name} | {abs(got):.2f} | {abs(need):.2f} | {'yes' if ok else 'no'} | {ratio:.2f} |")

@@ -157,7 +157,8 @@ final class TransferCoordinator {
     synchronized (lock) {
       TransferRecord record = active.get(failed.transferId());
       if (record != null) {
-        log.error(
+        // The failure reaches the client; for this process it is an outcome, not an error.
+        log.info(
             "transferId={} part={}/{} failed: {}",
             failed.transferId(),
             failed.partIndex() + 1,
