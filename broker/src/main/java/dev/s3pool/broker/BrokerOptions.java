@@ -46,6 +46,11 @@ public record BrokerOptions(
     return new BrokerOptions("127.0.0.1", 0, user, password, null, DEFAULT_MAX_SIZE_BYTES);
   }
 
+  /** These options on {@code port} (0: a free one). */
+  public BrokerOptions withPort(int port) {
+    return new BrokerOptions(host, port, user, password, dataDir, jobsMaxSizeBytes);
+  }
+
   public BrokerOptions withJobsMaxSizeBytes(long bytes) {
     return new BrokerOptions(host, port, user, password, dataDir, bytes);
   }

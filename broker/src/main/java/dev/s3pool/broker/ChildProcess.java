@@ -55,11 +55,7 @@ final class ChildProcess {
     return child;
   }
 
-  /**
-   * Starts {@code mainClass} on this JVM's classpath. The JVM boots and then waits for its settings
-   * ({@link #configure}), so a caller can start children while it still starts the broker.
-   */
-  static ChildProcess spawn(String role, String mainClass, List<String> jvmOptions)
+  private static ChildProcess spawn(String role, String mainClass, List<String> jvmOptions)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -89,7 +85,7 @@ final class ChildProcess {
   }
 
   /** Hands the child its settings (secrets included) on standard input; kills it if it cannot. */
-  void configure(ChildSettings settings) throws IOException {
+  private void configure(ChildSettings settings) throws IOException {
     try {
       stdin.write(settings.encode().getBytes(StandardCharsets.UTF_8));
       stdin.flush();

@@ -39,9 +39,11 @@ public final class EmbeddedFleet implements Fleet {
   static final int RESTARTS_PER_WINDOW = 5;
   static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
 
-  private final S3PoolBroker broker;
+  private static final String USER = "s3pool";
+
+  private volatile S3PoolBroker broker;
   private final FleetSettings settings;
-  private final String user;
+  private final String brokerUrl;
   private final String password;
   private final Object lock = new Object();
   private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
@@ -61,48 +63,40 @@ public final class EmbeddedFleet implements Fleet {
   private String failure;
   private boolean closing;
 
-  private EmbeddedFleet(S3PoolBroker broker, FleetSettings settings, String user, String password) {
-    this.broker = broker;
+  private EmbeddedFleet(FleetSettings settings, String brokerUrl, String password) {
     this.settings = settings;
-    this.user = user;
+    this.brokerUrl = brokerUrl;
     this.password = password;
   }
 
   /**
    * Starts the child JVMs and the broker; on any failure stops what did start, then throws. The
-   * children boot while the broker starts and get their settings (with the broker's port) after.
+   * broker's port is chosen first, so the children get their settings at once and boot, build their
+   * S3 clients and connect (retrying until it listens) while the broker starts.
    */
   public static EmbeddedFleet start(FleetSettings settings) {
-    String user = "s3pool";
     String password = generatedPassword();
-    List<ChildProcess> spawned = new ArrayList<>();
-    S3PoolBroker broker;
+    BrokerOptions options;
     try {
-      spawned.add(ChildProcess.spawn("submitter", SUBMITTER_MAIN, settings.childJvmOptions()));
-      for (int i = 0; i < settings.workerProcesses(); i++) {
-        spawned.add(ChildProcess.spawn("worker", WORKER_MAIN, settings.childJvmOptions()));
-      }
-      broker = S3PoolBroker.start(BrokerOptions.embedded(user, password));
-    } catch (IOException | RuntimeException e) {
-      spawned.forEach(ChildProcess::kill);
-      throw new IllegalStateException("could not start the s3pool fleet: " + e.getMessage(), e);
+      options = BrokerOptions.embedded(USER, password);
+      options = options.withPort(S3PoolBroker.freePort(options.host()));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not find a free port for the broker: " + e, e);
     }
-    EmbeddedFleet fleet = new EmbeddedFleet(broker, settings, user, password);
+    String url = "tcp://" + options.host() + ":" + options.port();
+    EmbeddedFleet fleet = new EmbeddedFleet(settings, url, password);
     try {
       synchronized (fleet.lock) {
-        fleet.submitter = spawned.get(0);
-        fleet.workers.addAll(spawned.subList(1, spawned.size()));
-        fleet.submitter.configure(fleet.childSettings(SUBMITTER_THREADS));
-        fleet.watch(fleet.submitter, -1);
-        for (int i = 0; i < fleet.workers.size(); i++) {
-          fleet.workers.get(i).configure(fleet.childSettings(settings.threadsOfWorker(i)));
-          fleet.watch(fleet.workers.get(i), i);
+        fleet.submitter = fleet.startSubmitter();
+        for (int i = 0; i < settings.workerProcesses(); i++) {
+          fleet.workers.add(fleet.startWorker(i));
         }
       }
+      fleet.broker = S3PoolBroker.start(options);
       return fleet;
     } catch (Exception e) {
       fleet.close();
-      throw new IllegalStateException("could not start s3pool child JVMs: " + e.getMessage(), e);
+      throw new IllegalStateException("could not start the s3pool fleet: " + e.getMessage(), e);
     }
   }
 
@@ -130,8 +124,8 @@ public final class EmbeddedFleet implements Fleet {
 
   private ChildSettings childSettings(int threads) {
     return new ChildSettings(
-        broker.tcpUrl(),
-        user,
+        brokerUrl,
+        USER,
         password,
         threads,
         settings.clientConfig(),
@@ -241,7 +235,9 @@ public final class EmbeddedFleet implements Fleet {
     long deadline = System.nanoTime() + STOP_GRACE.toNanos();
     all.forEach(c -> c.awaitExit(deadline));
     supervisor.shutdownNow();
-    broker.close();
+    if (broker != null) {
+      broker.close();
+    }
     log.info("fleet stopped");
   }
 

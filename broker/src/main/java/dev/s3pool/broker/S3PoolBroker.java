@@ -210,7 +210,8 @@ public final class S3PoolBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort(String host) throws IOException {
+  /** A TCP port that is free on {@code host} now, for a broker about to start. */
+  static int freePort(String host) throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return socket.getLocalPort();
     }

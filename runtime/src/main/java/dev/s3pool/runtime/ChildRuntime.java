@@ -2,13 +2,16 @@ package dev.s3pool.runtime;
 
 import dev.s3pool.spi.ChildSettings;
 import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,12 @@ public final class ChildRuntime {
 
   /** Builds a child's consumer loops once its settings and broker connection exist. */
   public interface Wiring {
+    /**
+     * Work that needs the settings but not the broker (an S3 client); it runs while the connection
+     * to the broker is made, which matters when the broker is still starting.
+     */
+    default void prepare(ChildSettings settings) throws Exception {}
+
     List<ConsumerLoop> wire(ChildSettings settings, Connection connection) throws Exception;
   }
 
@@ -39,6 +48,17 @@ public final class ChildRuntime {
    * command line prints the problem and the usage, and exits with status 2.
    */
   public static void run(String role, String[] args, Wiring wiring) throws Exception {
+    run(role, args, 0, wiring);
+  }
+
+  /**
+   * {@link #run(String, String[], Wiring)} with consumers that buffer up to {@code
+   * consumerWindowBytes} of messages ahead (0: none, each receive asks the broker). A queue whose
+   * messages should go to whichever consumer is free (jobs) wants 0; one read by a single busy
+   * consumer (requests, results) is faster with a window.
+   */
+  public static void run(String role, String[] args, int consumerWindowBytes, Wiring wiring)
+      throws Exception {
     List<ConsumerLoop> loops = new CopyOnWriteArrayList<>();
     AtomicReference<Connection> connection = new AtomicReference<>();
     Runnable stop =
@@ -63,10 +83,34 @@ public final class ChildRuntime {
       System.exit(2);
       return;
     }
-    connection.set(
+    ConnectionFactory factory =
         Jms.connectionFactory(
-                settings.brokerUrl(), settings.brokerUser(), settings.brokerPassword())
-            .createConnection());
+            settings.brokerUrl(),
+            settings.brokerUser(),
+            settings.brokerPassword(),
+            consumerWindowBytes);
+    CompletableFuture<Connection> connecting = new CompletableFuture<>();
+    Thread connector =
+        new Thread(
+            () -> {
+              try {
+                connecting.complete(factory.createConnection());
+              } catch (JMSException | RuntimeException e) {
+                connecting.completeExceptionally(e);
+              }
+            },
+            "s3pool-" + role + "-connect");
+    connector.setDaemon(true);
+    connector.start();
+    wiring.prepare(settings);
+    try {
+      connection.set(connecting.get());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof JMSException jms) {
+        throw jms;
+      }
+      throw e;
+    }
     List<ConsumerLoop> wired = wiring.wire(settings, connection.get());
     for (int i = 0; i < wired.size(); i++) {
       loops.add(wired.get(i));

@@ -16,12 +16,19 @@ public final class Jms {
    * re-established for as long as it takes (a broker restart).
    */
   public static ConnectionFactory connectionFactory(String url, String user, String password) {
+    return connectionFactory(url, user, password, 0);
+  }
+
+  /** {@link #connectionFactory(String, String, String)} with another consumer window. */
+  public static ConnectionFactory connectionFactory(
+      String url, String user, String password, int consumerWindowBytes) {
     ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, user, password);
-    factory.setConsumerWindowSize(0);
-    // A process started before its broker waits for it (about a minute), then fails clearly.
+    factory.setConsumerWindowSize(consumerWindowBytes);
+    // A process started before its broker waits for it (about a minute), then fails clearly. The
+    // first retries come soon: the embedded fleet starts its children while its broker starts.
     factory.setInitialConnectAttempts(20);
     factory.setReconnectAttempts(-1);
-    factory.setRetryInterval(500);
+    factory.setRetryInterval(100);
     factory.setRetryIntervalMultiplier(1.5);
     factory.setMaxRetryInterval(5_000);
     return factory;

@@ -17,12 +17,20 @@ import java.util.List;
  */
 public final class SubmitterMain {
 
+  /**
+   * Requests and results are read ahead, 64 KiB of them: a receive then rarely waits for a round
+   * trip to the broker. Read-ahead messages not yet committed go back to the queue if this JVM
+   * dies, like the one in hand.
+   */
+  static final int CONSUMER_WINDOW_BYTES = 64 * 1024;
+
   private SubmitterMain() {}
 
   public static void main(String[] args) throws Exception {
     ChildRuntime.run(
         "submitter",
         args,
+        CONSUMER_WINDOW_BYTES,
         (settings, connection) -> {
           TransferCoordinator coordinator = new TransferCoordinator(settings.transferConfig());
           GetObjectSubmitter submitter =

@@ -3,13 +3,17 @@ package dev.s3pool.worker;
 import dev.s3pool.runtime.ChildRuntime;
 import dev.s3pool.runtime.ConsumerLoop;
 import dev.s3pool.runtime.S3Clients;
+import dev.s3pool.spi.ChildSettings;
 import dev.s3pool.wire.Destinations;
 import dev.s3pool.wire.GetObjectJob;
 import dev.s3pool.wire.MalformedMessageException;
 import dev.s3pool.wire.WireCodec;
 import dev.s3pool.wire.WireMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,32 +45,42 @@ public final class WorkerMain {
     ChildRuntime.run(
         "worker",
         args,
-        (settings, connection) -> {
-          S3Client s3 = S3Clients.create(settings.clientConfig(), settings.threads());
-          long pid = ProcessHandle.current().pid();
-          List<ConsumerLoop> loops = new ArrayList<>();
-          for (int i = 0; i < settings.threads(); i++) {
-            GetObjectWorker worker = new GetObjectWorker(s3, "worker-" + pid + "-" + i, RETRY_WAIT);
-            loops.add(
-                new ConsumerLoop(
-                    connection,
-                    Destinations.WORKER_JOBS,
-                    session -> {
-                      MessageProducer results =
-                          session.createProducer(session.createQueue(Destinations.JOB_RESULTS));
-                      return message -> {
-                        WireMessage result = run(worker, message);
-                        if (result != null) {
-                          Message m = WireCodec.encode(session, result);
-                          m.setStringProperty(
-                              DUPLICATE_ID_PROPERTY, "result-of-" + message.getJMSMessageID());
-                          results.send(m);
-                        }
-                      };
-                    }));
+        new ChildRuntime.Wiring() {
+          private S3Client s3;
+
+          @Override
+          public void prepare(ChildSettings settings) {
+            s3 = S3Clients.create(settings.clientConfig(), settings.threads());
           }
-          return loops;
+
+          @Override
+          public List<ConsumerLoop> wire(ChildSettings settings, Connection connection) {
+            long pid = ProcessHandle.current().pid();
+            List<ConsumerLoop> loops = new ArrayList<>();
+            for (int i = 0; i < settings.threads(); i++) {
+              GetObjectWorker worker =
+                  new GetObjectWorker(s3, "worker-" + pid + "-" + i, RETRY_WAIT);
+              loops.add(
+                  new ConsumerLoop(
+                      connection, Destinations.WORKER_JOBS, session -> handler(session, worker)));
+            }
+            return loops;
+          }
         });
+  }
+
+  /** Runs each job it is handed and sends the result in the same transaction. */
+  private static ConsumerLoop.Handler handler(Session session, GetObjectWorker worker)
+      throws JMSException {
+    MessageProducer results = session.createProducer(session.createQueue(Destinations.JOB_RESULTS));
+    return message -> {
+      WireMessage result = run(worker, message);
+      if (result != null) {
+        Message m = WireCodec.encode(session, result);
+        m.setStringProperty(DUPLICATE_ID_PROPERTY, "result-of-" + message.getJMSMessageID());
+        results.send(m);
+      }
+    };
   }
 
   /** The result to report for {@code message}, or null for none (skipped, or not a job). */
