@@ -45,9 +45,14 @@ final class GetObjectWorker {
   private final S3Client s3;
   private final String name;
   private final RetryConfig retryConfig;
-  private final byte[] buffer = new byte[BUFFER_BYTES];
+  private final byte[] buffer;
 
   GetObjectWorker(S3Client s3, String name, Duration retryWait) {
+    this(s3, name, retryWait, BUFFER_BYTES);
+  }
+
+  GetObjectWorker(S3Client s3, String name, Duration retryWait, int bufferBytes) {
+    this.buffer = new byte[bufferBytes];
     this.s3 = s3;
     this.name = name;
     this.retryConfig =
@@ -218,12 +223,15 @@ final class GetObjectWorker {
       if (!job.learnsSize()) {
         checkSize(job, body);
       }
-      ByteBuffer view = ByteBuffer.wrap(buffer);
-      long written = 0;
+      // Reads fill the buffer; a full buffer (or the end) is one positional write, so writes are
+      // 128 KiB even when the socket hands over less. (1 MiB and 256 KiB buffers measured slower
+      // on 1 GiB: 10 threads' buffers then no longer fit the CPU caches.)
+      long received = 0;
+      int filled = 0;
       while (true) {
         int n;
         try {
-          n = body.read(buffer);
+          n = body.read(buffer, filled, buffer.length - filled);
         } catch (IOException e) {
           body.abort();
           throw new StreamingException(e);
@@ -231,7 +239,7 @@ final class GetObjectWorker {
         if (n < 0) {
           break;
         }
-        if (written + n > length) {
+        if (received + n > length) {
           body.abort();
           throw new SizeMismatchException(
               source(job)
@@ -241,18 +249,28 @@ final class GetObjectWorker {
                   + length
                   + " bytes: the object is larger than its expected size");
         }
-        view.clear().limit(n);
-        long position = job.offset() + written;
-        while (view.hasRemaining()) {
-          position += file.write(view, position);
+        received += n;
+        filled += n;
+        if (filled == buffer.length) {
+          write(file, job.offset() + received - filled, filled);
+          filled = 0;
         }
-        written += n;
       }
+      write(file, job.offset() + received - filled, filled);
+      long written = received;
       if (written < length) {
         throw new StreamingException(
             new EOFException("premature end of body: got " + written + " of " + length + " bytes"));
       }
       return new Fetched(written, body.response().eTag(), objectSize);
+    }
+  }
+
+  /** Writes the buffer's first {@code count} bytes at {@code position}. */
+  private void write(FileChannel file, long position, int count) throws IOException {
+    ByteBuffer view = ByteBuffer.wrap(buffer, 0, count);
+    while (view.hasRemaining()) {
+      position += file.write(view, position);
     }
   }
 

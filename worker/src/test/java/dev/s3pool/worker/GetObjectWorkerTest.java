@@ -43,7 +43,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class GetObjectWorkerTest {
 
   private static final int OFFSET = 1000;
-  private static final int LENGTH = 300_000; // more than one buffer
+  private static final int BUFFER_BYTES = 128 * 1024;
+  private static final int LENGTH = 300_000; // more than two buffers
   private static final byte UNTOUCHED = 0x55;
   private static final long OBJECT_SIZE = 900_000;
 
@@ -60,7 +61,7 @@ class GetObjectWorkerTest {
     byte[] file = new byte[OFFSET + LENGTH + 500];
     Arrays.fill(file, UNTOUCHED);
     Files.write(temp, file);
-    worker = new GetObjectWorker(s3, "worker-test", Duration.ofMillis(1));
+    worker = new GetObjectWorker(s3, "worker-test", Duration.ofMillis(1), BUFFER_BYTES);
   }
 
   @Test
