@@ -9,7 +9,8 @@ out="$bench/out"
 RUNS="${RUNS:-3}"
 WORKLOADS="${WORKLOADS:-w1 w2 w3}"
 SERVERS="${SERVERS:-nginx s3proxy}"
-CLIENTS="${CLIENTS:-curl reference boto3 crt s3pool}"
+# CLIENT-warm: a second batch in the same process, timed inside it (the downloader already running)
+CLIENTS="${CLIENTS:-curl reference boto3 crt s3pool reference-warm crt-warm s3pool-warm}"
 COLD="${COLD:-1}"
 WARMUP="${WARMUP:-1}" # untimed runs per client and server first (JIT-free caches, CDS archives)
 PORT="${NGINX_PORT:-18080}"
@@ -44,9 +45,10 @@ fi
 crt_cp="$out/classes/crt:$(cat "$out/crt-classpath.txt")"
 rm -rf "$out/classes" && mkdir -p "$out/classes/s3pool" "$out/classes/crt"
 javac -nowarn -d "$out/classes/s3pool" -cp "$s3pool_cp" "$bench/java/Manifest.java" \
-  "$bench/java/S3poolBench.java" "$bench/java/S3ProxyServer.java"
+  "$bench/java/Warm.java" "$bench/java/S3poolBench.java" "$bench/java/S3ProxyServer.java"
 jar cf "$out/classes/s3pool-bench.jar" -C "$out/classes/s3pool" .
-javac -nowarn -d "$out/classes/crt" -cp "$crt_cp" "$bench/java/Manifest.java" "$bench/java/CrtBench.java"
+javac -nowarn -d "$out/classes/crt" -cp "$crt_cp" "$bench/java/Manifest.java" "$bench/java/Warm.java" \
+  "$bench/java/CrtBench.java"
 
 # 2. Data, once
 log "generating data (once) into $out/data"
@@ -89,8 +91,12 @@ s3pool_archive() { # the driver JVM's class-data archive: written by the first r
   if [[ -s "$a" ]]; then echo "-XX:SharedArchiveFile=$a"; else echo "-XX:ArchiveClassesAtExit=$a"; fi
 }
 
-client_cmd() { # client endpoint workload dest
+client_cmd() { # client endpoint workload dest; CLIENT-warm: the same, timed on a 2nd batch
   local c=$1 e=$2 w=$3 d=$4
+  if [[ $c == *-warm ]]; then
+    echo "$(client_cmd "${c%-warm}" "$e" "$w" "$d") warm"
+    return
+  fi
   case $c in
     curl) echo "$PY $bench/clients/curl_ceiling.py $e $manifest $w $d" ;;
     reference) echo "$PY $bench/clients/ref_processpool.py $e $manifest $w $d" ;;
@@ -114,17 +120,18 @@ for server in $SERVERS; do
         sync
         if ((run < 1)); then
           log "$server $w warm-up: $c"
-          $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1 || true
+          BENCH_PHASE_FILE="$out/phase" $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1 || true
           continue
         fi
         log "$server $w run $run: $c"
         # shellcheck disable=SC2046
-        if ! $PY "$bench/measure.py" "$out/m.json" -- $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1; then
+        rm -f "$out/phase"
+        if ! BENCH_PHASE_FILE="$out/phase" $PY "$bench/measure.py" "$out/m.json" -- $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1; then
           log "FAILED: $server $w $c (see $out/client.log)"; tail -5 "$out/client.log" >&2
         fi
         verified=$($PY "$bench/verify.py" "$manifest" "$w" "$out/dl" "$out/data" "$run")
-        $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload=sys.argv[3], client=sys.argv[4], run=int(sys.argv[5]), verified=sys.argv[6]); print(json.dumps(d))' \
-          "$out/m.json" "$server" "$w" "$c" "$run" "$verified" >>"$results"
+        $PY -c 'import json,os,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload=sys.argv[3], client=sys.argv[4], run=int(sys.argv[5]), verified=sys.argv[6]); p=sys.argv[7]; os.path.exists(p) and d.update(phase_s=float(open(p).read())); print(json.dumps(d))' \
+          "$out/m.json" "$server" "$w" "$c" "$run" "$verified" "$out/phase" >>"$results"
       done
     done
   done

@@ -22,7 +22,7 @@ def summary(rs):
 print("| workload | server | client | runs | wall s | MB/s | objects/s | CPU s | peak RSS MiB | procs | s3pool/peer wall | s3pool/peer CPU | s3pool/peer RSS | check |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for (w, s, c), rs in sorted(g.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-    if w == "w0":
+    if w == "w0" or c.endswith("-warm"):
         continue
     wall, cpu, rss = summary(rs)
     base = g.get((w, s, "s3pool"))
@@ -33,6 +33,20 @@ for (w, s, c), rs in sorted(g.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         ratios = "– | – | –"
     ok = ",".join(sorted({r["verified"] for r in rs} | ({"exit!=0"} if any(r["exit"] for r in rs) else set())))
     print(f"| {w} | {s} | {c} | {len(rs)} | {wall:.2f} | {BYTES[w] / 1e6 / wall:.1f} | {OBJS[w] / wall:.1f} | {cpu:.2f} | {rss:.0f} | {max(r['peak_procs'] for r in rs)} | {ratios} | {ok} |")
+
+warm = {k: v for k, v in g.items() if k[2].endswith("-warm")}
+if warm:
+    print()
+    print("Warm: the same workload again in the same process (downloader, pool or JVMs already running),")
+    print("timed inside the process:")
+    print()
+    print("| workload | server | client | runs | batch s | MB/s | objects/s | s3pool/peer time |")
+    print("|---|---|---|---|---|---|---|---|")
+    for (w, s, c), rs in sorted(warm.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        t = med(rs, "phase_s")
+        base = g.get((w, s, "s3pool-warm"))
+        ratio = f"{med(base, 'phase_s') / t:.2f}" if base and c != "s3pool-warm" else "–"
+        print(f"| {w} | {s} | {c} | {len(rs)} | {t:.2f} | {BYTES[w] / 1e6 / t:.1f} | {OBJS[w] / t:.1f} | {ratio} |")
 
 cold = {k: v for k, v in g.items() if k[0] == "w0"}
 if cold:

@@ -3,7 +3,7 @@
 submitted at once, then shutdown (waits for all)."""
 import botocore.config
 from s3transfer.processpool import ProcessPoolDownloader
-from common import args
+from common import args, warm
 
 endpoint, objs = args()
 client_kwargs = {
@@ -12,6 +12,8 @@ client_kwargs = {
     "config": botocore.config.Config(s3={"addressing_style": "path"}),
 }
 with ProcessPoolDownloader(client_kwargs=client_kwargs) as downloader:
-    futures = [downloader.download_file(b, k, dest) for b, k, _, dest in objs]
-    for f in futures:
-        f.result()
+    def batch():
+        futures = [downloader.download_file(b, k, dest) for b, k, _, dest in objs]
+        for f in futures:
+            f.result()
+    warm(batch, objs)

@@ -24,17 +24,22 @@ public final class CrtBench {
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
                 .build();
         S3TransferManager tm = S3TransferManager.builder().s3Client(s3).build()) {
-      List<FileDownload> downloads = new ArrayList<>();
-      for (Manifest.Obj o : objs) {
-        downloads.add(
-            tm.downloadFile(
-                d ->
-                    d.getObjectRequest(g -> g.bucket(o.bucket()).key(o.key()))
-                        .destination(o.dest())));
-      }
-      for (FileDownload d : downloads) {
-        d.completionFuture().join();
-      }
+      Warm.run(
+          args,
+          objs,
+          () -> {
+            List<FileDownload> downloads = new ArrayList<>();
+            for (Manifest.Obj o : objs) {
+              downloads.add(
+                  tm.downloadFile(
+                      d ->
+                          d.getObjectRequest(g -> g.bucket(o.bucket()).key(o.key()))
+                              .destination(o.dest())));
+            }
+            for (FileDownload d : downloads) {
+              d.completionFuture().join();
+            }
+          });
     }
   }
 }
