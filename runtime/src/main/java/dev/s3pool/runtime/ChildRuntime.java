@@ -83,6 +83,24 @@ public final class ChildRuntime {
       System.exit(2);
       return;
     }
+    try {
+      connectAndWire(role, settings, consumerWindowBytes, wiring, loops, connection);
+    } catch (Exception | Error e) {
+      // The watch on standard input keeps the JVM alive, so a child that cannot start must end
+      // itself; its parent sees the exit.
+      log.error("role={} could not start: {}", role, e.toString(), e);
+      System.exit(1);
+    }
+  }
+
+  private static void connectAndWire(
+      String role,
+      ChildSettings settings,
+      int consumerWindowBytes,
+      Wiring wiring,
+      List<ConsumerLoop> loops,
+      AtomicReference<Connection> connection)
+      throws Exception {
     ConnectionFactory factory =
         Jms.connectionFactory(
             settings.brokerUrl(),
@@ -152,7 +170,10 @@ public final class ChildRuntime {
     ChildSettings settings = ChildSettings.read(in);
     Thread watch =
         new Thread(() -> awaitEndOfInput(in, role, onStop), "s3pool-" + role + "-parent-watch");
-    watch.setDaemon(true);
+    // Not a daemon: the JVM lives until this thread has stopped everything and exits. Otherwise
+    // the end of the last consumer thread would start the JVM's own exit while the network
+    // threads still run, and that exit waits 300 ms for threads in native code.
+    watch.setDaemon(false);
     watch.start();
     return settings;
   }
