@@ -15,8 +15,8 @@ import java.util.Map;
  * @param key the object key
  * @param filename the local file the object is written to
  * @param extraArgs extra GetObject/HeadObject arguments (immutable, possibly empty)
- * @param expectedSize the size given by the caller, or {@code null} when s3pool asks S3
- *     (HeadObject)
+ * @param expectedSize the size given by the caller, or {@code null} when s3pool learns it from the
+ *     first ranged GET
  */
 public record CallArgs(
     String bucket, String key, Path filename, Map<String, String> extraArgs, Long expectedSize) {

@@ -103,7 +103,8 @@ public final class ProcessPoolDownloader implements AutoCloseable {
    *
    * @param extraArgs extra arguments for GetObject/HeadObject, names from {@link
    *     ExtraArgs#ALLOWED}; may be null
-   * @param expectedSize the object's size in bytes when known (skips HeadObject), or null
+   * @param expectedSize the object's size in bytes when known (all parts are then requested at
+   *     once, without waiting for the first to tell the size), or null
    * @throws NullPointerException when bucket, key or filename is null
    * @throws IllegalArgumentException when bucket or key is blank, an extra argument is unknown, or
    *     expectedSize is negative

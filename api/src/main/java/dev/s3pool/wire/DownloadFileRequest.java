@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param key object key
  * @param filename absolute path of the target file (below the download root for raw JMS producers)
  * @param extraArgs extra GetObject/HeadObject arguments
- * @param expectedSize the object's size when the caller knows it (no HeadObject then), or null
+ * @param expectedSize the object's size when the caller knows it (all parts are planned at once),
+ *     or null
  * @param clientId the downloader whose monitor subscription should see the updates, or null
  */
 public record DownloadFileRequest(

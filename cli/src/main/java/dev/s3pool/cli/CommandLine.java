@@ -42,7 +42,7 @@ final class CommandLine {
         --endpoint-url URL             an S3-compatible endpoint; turns on path-style addressing
         --region REGION                the region (default: AWS_REGION, then the AWS config)
         --version-id ID                download this version of the object
-        --expected-size BYTES          the object's size, known beforehand: skips HeadObject
+        --expected-size BYTES          the object's size, known beforehand: all parts at once
         --multipart-threshold BYTES    split objects of this size and larger (default 8MiB)
         --multipart-chunksize BYTES    bytes per ranged GET (default 8MiB)
         --max-request-processes N      ranged GETs at once (default 10)

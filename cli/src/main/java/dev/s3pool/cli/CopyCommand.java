@@ -167,6 +167,6 @@ final class CopyCommand {
   /** The downloads of a recursive copy, and one message per refused key. */
   record Plan(List<Download> downloads, List<String> refusals) {}
 
-  /** One object to download; its size from the listing spares a HeadObject. */
+  /** One object to download; its size from the listing lets all its parts go out at once. */
   record Download(String key, Path target, Long sizeBytes) {}
 }

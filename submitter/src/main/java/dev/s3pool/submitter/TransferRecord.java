@@ -105,8 +105,8 @@ final class TransferRecord {
   }
 
   /**
-   * Checks that a part came from the same object version as the others: the ETag seen by
-   * HeadObject, or else by the first part to complete. Returns the differing ETag, or null.
+   * Checks that a part came from the same object version as the others: the ETag of the first part
+   * to complete. Returns the differing ETag, or null.
    */
   String etagMismatch(String partEtag) {
     if (partEtag == null) {
