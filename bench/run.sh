@@ -135,28 +135,56 @@ for server in $SERVERS; do
       done
     done
   done
-  # 5. Cold start: one 1-byte object, s3pool cp (JVMs included) vs the reference
+  # 5. Cold start: one 1-byte object, s3pool cp (JVMs included) vs the reference, round-robin;
+  # then s3pool-cp-fleet: cp --broker to a fleet started before its runs (the fleet's JVMs are not
+  # measured, only the cp command's)
   if [[ $COLD == 1 ]]; then
-    for run in $(seq $((1 - WARMUP)) "$RUNS"); do
-      for c in reference s3pool-cp; do
-        rm -rf "$out/dl" && mkdir -p "$out/dl"
-        if [[ $c == s3pool-cp ]]; then
-          cmd=("$root/s3pool" cp s3://bench/w0/one-byte.bin "$out/dl/" --endpoint-url "${endpoint[$server]}" --region us-east-1)
-        else
-          read -r -a cmd <<<"$(client_cmd reference "${endpoint[$server]}" w0 "$out/dl")"
-        fi
-        if ((run < 1)); then
-          log "$server cold 1-byte warm-up: $c"
-          "${cmd[@]}" >"$out/client.log" 2>&1 || true
-          continue
-        fi
-        log "$server cold 1-byte run $run: $c"
-        $PY "$bench/measure.py" "$out/m.json" -- "${cmd[@]}" >"$out/client.log" 2>&1 || { log "FAILED: cold $c"; tail -5 "$out/client.log" >&2; }
-        verified=$($PY "$bench/verify.py" "$manifest" w0 "$out/dl" "$out/data" 1)
-        $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload="w0", client=sys.argv[3], run=int(sys.argv[4]), verified=sys.argv[5]); print(json.dumps(d))' \
-          "$out/m.json" "$server" "$c" "$run" "$verified" >>"$results"
+    cold_cmd() { # client
+      case $1 in
+        s3pool-cp) echo "$root/s3pool cp s3://bench/w0/one-byte.bin $out/dl/ --endpoint-url ${endpoint[$server]} --region us-east-1" ;;
+        s3pool-cp-fleet) echo "$root/s3pool cp s3://bench/w0/one-byte.bin $out/dl/ --broker $broker_url" ;;
+        *) client_cmd reference "${endpoint[$server]}" w0 "$out/dl" ;;
+      esac
+    }
+    cold_runs() { # clients...
+      local run c
+      for run in $(seq $((1 - WARMUP)) "$RUNS"); do
+        for c in "$@"; do
+          rm -rf "$out/dl" && mkdir -p "$out/dl"
+          read -r -a cmd <<<"$(cold_cmd "$c")"
+          if ((run < 1)); then
+            log "$server cold 1-byte warm-up: $c"
+            "${cmd[@]}" >"$out/client.log" 2>&1 || true
+            continue
+          fi
+          log "$server cold 1-byte run $run: $c"
+          $PY "$bench/measure.py" "$out/m.json" -- "${cmd[@]}" >"$out/client.log" 2>&1 || { log "FAILED: cold $c"; tail -5 "$out/client.log" >&2; }
+          verified=$($PY "$bench/verify.py" "$manifest" w0 "$out/dl" "$out/data" 1)
+          $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload="w0", client=sys.argv[3], run=int(sys.argv[4]), verified=sys.argv[5]); print(json.dumps(d))' \
+            "$out/m.json" "$server" "$c" "$run" "$verified" >>"$results"
+        done
       done
+    }
+    cold_runs reference s3pool-cp
+
+    broker_url="tcp://127.0.0.1:$((PORT + 1))"
+    fleet=()
+    "$root/s3pool" broker --bind "127.0.0.1:$((PORT + 1))" >"$out/fleet-broker.log" 2>&1 &
+    fleet+=($!)
+    for role in submitter worker; do
+      "$root/s3pool" "$role" --broker "$broker_url" --endpoint-url "${endpoint[$server]}" \
+        --region us-east-1 >"$out/fleet-$role.log" 2>&1 &
+      fleet+=($!)
     done
+    pids+=("${fleet[@]}")
+    log "$server: fleet started for s3pool-cp-fleet; the first cp waits until it serves"
+    rm -rf "$out/dl" && mkdir -p "$out/dl"
+    read -r -a cmd <<<"$(cold_cmd s3pool-cp-fleet)"
+    timeout 120 "${cmd[@]}" >"$out/client.log" 2>&1 ||
+      { log "FAILED: the fleet served no cp (see $out/fleet-*.log)"; tail -5 "$out/client.log" >&2; }
+    cold_runs s3pool-cp-fleet
+    kill "${fleet[@]}" 2>/dev/null || true
+    wait "${fleet[@]}" 2>/dev/null || true
   fi
 done
 $PY "$bench/table.py" "$results" | tee "$out/table.md"

@@ -59,6 +59,10 @@ if cold:
         wall, cpu, rss = summary(rs)
         ok = ",".join(sorted({r["verified"] for r in rs}))
         print(f"| {s} | {c} | {len(rs)} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {max(r['peak_procs'] for r in rs)} | {ok} |")
+    if any(c == "s3pool-cp-fleet" for (_, _, c) in cold):
+        print()
+        print("s3pool-cp-fleet: `./s3pool cp --broker` to a fleet (broker, submitter, worker) started before")
+        print("the runs; only the cp command's JVM starts, and only it is measured.")
 
 # The targets of the performance issue, checked against these medians (nginx, the near-free server).
 def rate(w, c, s="nginx"):

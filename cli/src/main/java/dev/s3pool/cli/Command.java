@@ -2,6 +2,7 @@ package dev.s3pool.cli;
 
 import dev.s3pool.ProcessTransferConfig;
 import dev.s3pool.S3ClientConfig;
+import dev.s3pool.spi.FleetSettings;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ sealed interface Command {
    *
    * @param destination DEST as given; a trailing "/" marks a directory
    * @param expectedSize the object's size when given, else null
+   * @param broker a running fleet to download through, or null to start the embedded one
    */
   record Cp(
       String bucket,
@@ -25,7 +27,8 @@ sealed interface Command {
       S3ClientConfig clientConfig,
       ProcessTransferConfig transferConfig,
       Map<String, String> extraArgs,
-      Long expectedSize)
+      Long expectedSize,
+      FleetSettings.RemoteBroker broker)
       implements Command {
 
     public Cp {

@@ -4,6 +4,8 @@ import static dev.s3pool.ProcessTransferConfig.MiB;
 
 import dev.s3pool.ProcessTransferConfig;
 import dev.s3pool.S3ClientConfig;
+import dev.s3pool.runtime.StandaloneOptions;
+import dev.s3pool.spi.FleetSettings;
 import dev.s3pool.wire.ExtraArgs;
 import java.net.URI;
 import java.util.ArrayList;
@@ -47,6 +49,9 @@ final class CommandLine {
         --multipart-chunksize BYTES    bytes per ranged GET (default 8MiB)
         --max-request-processes N      ranged GETs at once (default 10)
         --recursive                    copy every object whose key starts with PREFIX/
+        --broker URL                   download through a running fleet (its broker's URL)
+                                       instead of starting one; broker credentials from
+                                       S3POOL_BROKER_USER and S3POOL_BROKER_PASSWORD
 
       demo options:
         --sizes LIST                   comma-separated object sizes
@@ -69,7 +74,13 @@ final class CommandLine {
           "--expected-size",
           "--multipart-threshold",
           "--multipart-chunksize",
-          "--max-request-processes");
+          "--max-request-processes",
+          "--broker");
+
+  /** Options a fleet's own submitter and workers decide; cp refuses them with --broker. */
+  private static final List<String> FLEET_OPTIONS =
+      List.of("--multipart-threshold", "--multipart-chunksize", "--max-request-processes");
+
   private static final Map<String, Long> UNITS =
       Map.of("KiB", 1024L, "MiB", MiB, "GiB", 1024 * MiB);
 
@@ -81,6 +92,14 @@ final class CommandLine {
    * @throws UsageException naming the unknown command or option, or the bad value
    */
   static Command parse(List<String> args) {
+    return parse(args, Map.of());
+  }
+
+  /**
+   * {@link #parse(List)}, with {@code env} for what the command line leaves to the environment (the
+   * broker credentials of {@code cp --broker}).
+   */
+  static Command parse(List<String> args, Map<String, String> env) {
     if (args.isEmpty()) {
       throw new UsageException("no command given" + HINT);
     }
@@ -88,7 +107,7 @@ final class CommandLine {
     List<String> rest = args.subList(1, args.size());
     return switch (command) {
       case "help", "--help", "-h" -> new Command.Help();
-      case "cp" -> parseCp(rest);
+      case "cp" -> parseCp(rest, env);
       case "demo" -> parseDemo(rest);
       case "broker" -> new Command.Child(Command.Role.BROKER, rest);
       case "submitter" -> new Command.Child(Command.Role.SUBMITTER, rest);
@@ -102,7 +121,7 @@ final class CommandLine {
     };
   }
 
-  private static Command parseCp(List<String> args) {
+  private static Command parseCp(List<String> args, Map<String, String> env) {
     Scanned scanned = Scanned.of("cp", args, CP_OPTIONS, Set.of("--recursive", "--help", "-h"));
     if (scanned.flags.contains("--help") || scanned.flags.contains("-h")) {
       return new Command.Help();
@@ -148,6 +167,7 @@ final class CommandLine {
     scanned.value("--max-request-processes", v -> transfer.maxRequestProcesses(parseCount(v)));
     Map<String, String> extraArgs = scanned.value("--version-id", CommandLine::versionIdArgs);
     Long expectedSize = scanned.value("--expected-size", CommandLine::parseExpectedSize);
+    FleetSettings.RemoteBroker broker = remoteBroker(scanned, env);
     return new Command.Cp(
         bucket,
         key,
@@ -156,7 +176,38 @@ final class CommandLine {
         client.build(),
         transfer.build(),
         extraArgs == null ? Map.of() : extraArgs,
-        expectedSize);
+        expectedSize,
+        broker);
+  }
+
+  /** The fleet {@code --broker} names, with its credentials from {@code env}; null without it. */
+  private static FleetSettings.RemoteBroker remoteBroker(Scanned scanned, Map<String, String> env) {
+    String url = scanned.values.get("--broker");
+    if (url == null) {
+      return null;
+    }
+    for (String option : FLEET_OPTIONS) {
+      if (scanned.values.containsKey(option)) {
+        throw new UsageException(
+            "cp: "
+                + option
+                + " cannot be used with --broker: the fleet's submitter and workers have their own");
+      }
+    }
+    if (!url.startsWith("tcp://")) {
+      throw new UsageException("bad value for --broker '" + url + "': not a tcp:// URL");
+    }
+    String user = env.get(StandaloneOptions.USER_ENV);
+    String password = env.get(StandaloneOptions.PASSWORD_ENV);
+    if ((user == null) != (password == null)) {
+      throw new UsageException(
+          "cp: set both "
+              + StandaloneOptions.USER_ENV
+              + " and "
+              + StandaloneOptions.PASSWORD_ENV
+              + " for the broker, or neither");
+    }
+    return new FleetSettings.RemoteBroker(url, user, password);
   }
 
   private static Command parseDemo(List<String> args) {

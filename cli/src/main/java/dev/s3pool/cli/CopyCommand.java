@@ -33,11 +33,12 @@ final class CopyCommand {
 
   /** Copies, prints one line per file (downloads on {@code out}, failures on {@code err}). */
   int run() {
-    try (ProcessPoolDownloader downloader =
-        ProcessPoolDownloader.builder()
-            .clientConfig(cp.clientConfig())
-            .config(cp.transferConfig())
-            .build()) {
+    ProcessPoolDownloader.Builder builder =
+        ProcessPoolDownloader.builder().clientConfig(cp.clientConfig()).config(cp.transferConfig());
+    if (cp.broker() != null) {
+      builder.brokerUrl(cp.broker().url(), cp.broker().user(), cp.broker().password());
+    }
+    try (ProcessPoolDownloader downloader = builder.build()) {
       return cp.recursive() ? copyPrefix(downloader) : copyObject(downloader);
     } catch (IOException | RuntimeException e) {
       err.println("s3pool: cp failed: " + S3Pool.describe(e));

@@ -1,6 +1,7 @@
 package dev.s3pool.cli;
 
 import dev.s3pool.broker.BrokerMain;
+import dev.s3pool.runtime.Jms;
 import dev.s3pool.submitter.SubmitterMain;
 import dev.s3pool.worker.WorkerMain;
 import java.io.IOException;
@@ -30,7 +31,7 @@ public final class S3Pool {
   public static void main(String[] args) throws Exception {
     Command command;
     try {
-      command = CommandLine.parse(List.of(args));
+      command = CommandLine.parse(List.of(args), System.getenv());
     } catch (CommandLine.UsageException e) {
       System.err.println("s3pool: " + e.getMessage());
       System.exit(USAGE);
@@ -46,7 +47,11 @@ public final class S3Pool {
       }
       return;
     }
-    System.exit(run(command, System.out, System.err));
+    int status = run(command, System.out, System.err);
+    // The downloader is closed; a JMS client thread still in epoll_wait (cp --broker) would hold
+    // the JVM's exit for 300 ms.
+    Jms.stopNetworkThreads();
+    System.exit(status);
   }
 
   /** Runs a command other than a child role; returns the exit status. */

@@ -120,6 +120,61 @@ class CommandLineTest {
   }
 
   @Test
+  void cp_broker_withCredentialsFromTheEnvironment() {
+    Command.Cp cp =
+        (Command.Cp)
+            CommandLine.parse(
+                List.of("cp", "s3://b/k", "out", "--broker", "tcp://10.0.0.5:61616"),
+                Map.of("S3POOL_BROKER_USER", "fleet", "S3POOL_BROKER_PASSWORD", "secret"));
+
+    assertEquals("tcp://10.0.0.5:61616", cp.broker().url());
+    assertEquals("fleet", cp.broker().user());
+    assertEquals("secret", cp.broker().password());
+    assertNull(((Command.Cp) parse("cp", "s3://b/k", "out")).broker(), "embedded by default");
+    assertNull(
+        ((Command.Cp) parse("cp", "s3://b/k", "out", "--broker", "tcp://h:1")).broker().user(),
+        "a broker without credentials");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"--multipart-threshold", "--multipart-chunksize", "--max-request-processes"})
+  void cp_broker_refusesWhatTheFleetDecides(String option) {
+    assertUsage(
+        "cp: "
+            + option
+            + " cannot be used with --broker: the fleet's submitter and workers have their own",
+        "cp",
+        "s3://b/k",
+        "out",
+        "--broker",
+        "tcp://h:1",
+        option,
+        "1");
+  }
+
+  @Test
+  void cp_broker_badUrlOrHalfTheCredentials_isRejected() {
+    assertUsage(
+        "bad value for --broker 'h:61616': not a tcp:// URL",
+        "cp",
+        "s3://b/k",
+        "out",
+        "--broker",
+        "h:61616");
+    CommandLine.UsageException e =
+        assertThrows(
+            CommandLine.UsageException.class,
+            () ->
+                CommandLine.parse(
+                    List.of("cp", "s3://b/k", "out", "--broker", "tcp://h:1"),
+                    Map.of("S3POOL_BROKER_USER", "fleet")));
+    assertEquals(
+        "cp: set both S3POOL_BROKER_USER and S3POOL_BROKER_PASSWORD for the broker, or neither",
+        e.getMessage());
+  }
+
+  @Test
   void cp_blankRegionOrVersion_isRejected() {
     assertUsage(
         "bad value for --region ' ': region must not be blank: ' '",

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.s3pool.cli.LocalS3Server;
+import dev.s3pool.wire.Destinations;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,64 @@ class CliIT {
   }
 
   @Test
+  void cp_withBroker_downloadsThroughTheRunningFleet() throws Exception {
+    Path source = TestFiles.writeRandom(testDir.resolve("source.bin"), 3 * MiB + 5, 43);
+    server.putObject(BUCKET, "cli/fleet.bin", source);
+    Path downloads = Files.createDirectories(testDir.resolve("downloads"));
+    Path destination = downloads.resolve("fleet.bin");
+
+    try (StandaloneFleet fleet = StandaloneFleet.start(testDir.resolve("fleet"), server)) {
+      fleet.startSubmitter(
+          server.endpoint(),
+          "--multipart-threshold",
+          String.valueOf(MiB),
+          "--multipart-chunksize",
+          String.valueOf(MiB));
+      fleet.startWorker(server.endpoint());
+      String results = fleet.spyOn(Destinations.JOB_RESULTS);
+
+      Run run =
+          s3pool(
+              Map.of(
+                  "S3POOL_BROKER_USER",
+                  StandaloneFleet.USER,
+                  "S3POOL_BROKER_PASSWORD",
+                  fleet.password()),
+              "cp",
+              "s3://" + BUCKET + "/cli/fleet.bin",
+              destination.toString(),
+              "--broker",
+              fleet.url());
+
+      assertEquals(0, run.exitCode(), run::describe);
+      assertSameContent(source, destination);
+      assertHoldsExactly(downloads, Set.of("fleet.bin"));
+      // The fleet's own worker did the 4 ranged GETs: cp started no broker or worker of its own.
+      assertEquals(4, fleet.drain(results).size(), run::describe);
+    }
+  }
+
+  @Test
+  void cp_withBrokerAndPartSizes_refusedNamingTheOption() throws Exception {
+    Run run =
+        s3pool(
+            "cp",
+            "s3://" + BUCKET + "/cli/any.bin",
+            testDir.resolve("any.bin").toString(),
+            "--broker",
+            "tcp://127.0.0.1:1",
+            "--multipart-chunksize",
+            "1MiB");
+
+    assertEquals(2, run.exitCode(), run::describe);
+    assertEquals(
+        "s3pool: cp: --multipart-chunksize cannot be used with --broker: the fleet's submitter"
+            + " and workers have their own",
+        run.stderr().strip(),
+        run::describe);
+  }
+
+  @Test
   void cp_missingKey_failsWithOneLineNamingNoSuchKey() throws Exception {
     Path downloads = Files.createDirectories(testDir.resolve("downloads"));
     Path destination = downloads.resolve("missing.bin");
@@ -166,14 +225,19 @@ class CliIT {
    * alive.
    */
   private Run s3pool(String... args) throws Exception {
-    return await(launch(args));
+    return await(launch(Map.of(), args));
+  }
+
+  /** {@link #s3pool(String...)} with {@code env} added to the environment. */
+  private Run s3pool(Map<String, String> env, String... args) throws Exception {
+    return await(launch(env, args));
   }
 
   /** A launcher run in progress. */
   private record Launched(
       Process process, List<String> args, String marker, Path stdout, Path stderr) {}
 
-  private Launched launch(String... args) throws Exception {
+  private Launched launch(Map<String, String> extraEnv, String... args) throws Exception {
     int number = runs.incrementAndGet();
     String marker = UUID.randomUUID().toString();
     Path stdout = classDir.resolve("run-" + number + ".out");
@@ -194,6 +258,7 @@ class CliIT {
     env.put("AWS_REGION", server.region());
     env.put("PATH", fakeMavenDir + File.pathSeparator + env.getOrDefault("PATH", ""));
     env.put(RUN_MARKER, marker);
+    env.putAll(extraEnv);
 
     return new Launched(builder.start(), List.of(args), marker, stdout, stderr);
   }
@@ -235,6 +300,7 @@ class CliIT {
           FaultProxy.Fault.throttle(128 * 1024));
       Launched launched =
           launch(
+              Map.of(),
               "cp",
               "s3://" + BUCKET + "/cli/slow.bin",
               downloads.resolve("slow.bin").toString(),

@@ -18,8 +18,8 @@ import java.util.Map;
  */
 public final class StandaloneOptions {
 
-  static final String USER_ENV = "S3POOL_BROKER_USER";
-  static final String PASSWORD_ENV = "S3POOL_BROKER_PASSWORD";
+  public static final String USER_ENV = "S3POOL_BROKER_USER";
+  public static final String PASSWORD_ENV = "S3POOL_BROKER_PASSWORD";
 
   private static final List<String> COMMON =
       List.of("--broker", "--threads", "--endpoint-url", "--region", "--read-timeout-seconds");
