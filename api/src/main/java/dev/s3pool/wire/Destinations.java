@@ -23,6 +23,13 @@ public final class Destinations {
   /** Topic: {@link TransferUpdate} for every change of a transfer's state. */
   public static final String MONITOR = "s3pool.monitor";
 
+  /**
+   * Queue that carries no messages: each submitter holds a consumer on it, and s3pool's broker
+   * allows one consumer, so that a second submitter of the same fleet is refused at start (it would
+   * take job results of transfers it does not know).
+   */
+  public static final String SUBMITTER_LOCK = "s3pool.submitter-lock";
+
   /** Queue: messages the broker gave up delivering. */
   public static final String DEAD_LETTER = "s3pool.dead-letter";
 

@@ -147,6 +147,14 @@ public final class S3PoolBroker implements AutoCloseable {
     }
     config.addAddressConfiguration(
         new CoreAddressConfiguration()
+            .setName(Destinations.SUBMITTER_LOCK)
+            .addRoutingType(RoutingType.ANYCAST)
+            .addQueueConfiguration(
+                QueueConfiguration.of(Destinations.SUBMITTER_LOCK)
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setMaxConsumers(1)));
+    config.addAddressConfiguration(
+        new CoreAddressConfiguration()
             .setName(Destinations.MONITOR)
             .addRoutingType(RoutingType.MULTICAST));
     config.addAddressSetting("#", addressSettings(DEFAULT_MAX_SIZE));

@@ -123,6 +123,27 @@ class FleetIT {
   }
 
   @Test
+  void secondSubmitter_isRefusedAndTheFirstKeepsServing() throws Exception {
+    fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
+    fleet.startWorker(s3.endpoint());
+
+    Started second = fleet.launchSubmitter(s3.endpoint());
+    assertTrue(
+        second.process().waitFor(60, SECONDS),
+        () -> "the second submitter still runs after 60 s: " + second.tail());
+    assertEquals(1, second.process().exitValue(), second::tail);
+    assertTrue(
+        second.tail().contains("another submitter is connected to this broker"), second::tail);
+    assertEquals(2, fleet.consumers(Destinations.DOWNLOAD_REQUESTS), "the first submitter's");
+
+    Path target = downloads.resolve("multi.bin");
+    TransferFuture future =
+        checks.track(fleet.downloader().downloadFile(BUCKET, "multi.bin", target));
+    future.completion().get(60, SECONDS);
+    TestFiles.assertSameContent(multiPart, target);
+  }
+
+  @Test
   void workerStartedMidTransfer_takesJobsAtOnce() throws Exception {
     try (FaultProxy proxy = FaultProxy.start(s3.endpoint())) {
       // Each part takes about 2 s to arrive, so the first worker's two threads alone would need

@@ -229,10 +229,14 @@ final class StandaloneFleet implements AutoCloseable {
    */
   Started startSubmitter(URI endpoint, String... options) {
     int before = consumers("s3pool.download-requests");
-    Started submitter =
-        launch("submitter", "dev.s3pool.submitter.SubmitterMain", endpoint, options);
+    Started submitter = launchSubmitter(endpoint, options);
     awaitConsumers(submitter, "s3pool.download-requests", before + 2);
     return submitter;
+  }
+
+  /** {@link #startSubmitter} without waiting for it to consume. */
+  Started launchSubmitter(URI endpoint, String... options) {
+    return launch("submitter", "dev.s3pool.submitter.SubmitterMain", endpoint, options);
   }
 
   /**

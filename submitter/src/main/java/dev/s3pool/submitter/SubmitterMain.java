@@ -32,6 +32,7 @@ public final class SubmitterMain {
         args,
         CONSUMER_WINDOW_BYTES,
         (settings, connection) -> {
+          SubmitterLock.take(connection, SubmitterLock.WAIT);
           TransferCoordinator coordinator = new TransferCoordinator(settings.transferConfig());
           GetObjectSubmitter submitter =
               new GetObjectSubmitter(
