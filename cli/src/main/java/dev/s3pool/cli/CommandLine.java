@@ -197,17 +197,11 @@ final class CommandLine {
     if (!url.startsWith("tcp://")) {
       throw new UsageException("bad value for --broker '" + url + "': not a tcp:// URL");
     }
-    String user = env.get(StandaloneOptions.USER_ENV);
-    String password = env.get(StandaloneOptions.PASSWORD_ENV);
-    if ((user == null) != (password == null)) {
-      throw new UsageException(
-          "cp: set both "
-              + StandaloneOptions.USER_ENV
-              + " and "
-              + StandaloneOptions.PASSWORD_ENV
-              + " for the broker, or neither");
+    try {
+      return StandaloneOptions.broker(url, env);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("cp: " + e.getMessage());
     }
-    return new FleetSettings.RemoteBroker(url, user, password);
   }
 
   private static Command parseDemo(List<String> args) {

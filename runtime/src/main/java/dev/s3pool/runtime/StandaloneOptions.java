@@ -3,6 +3,7 @@ package dev.s3pool.runtime;
 import dev.s3pool.ProcessTransferConfig;
 import dev.s3pool.S3ClientConfig;
 import dev.s3pool.spi.ChildSettings;
+import dev.s3pool.spi.FleetSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,22 @@ public final class StandaloneOptions {
   }
 
   /**
+   * The broker at {@code url}, with the credentials in {@code env}: {@value #USER_ENV} and {@value
+   * #PASSWORD_ENV} both, or neither for a broker without credentials.
+   *
+   * @throws IllegalArgumentException when only one of them is set
+   */
+  public static FleetSettings.RemoteBroker broker(String url, Map<String, String> env) {
+    String user = env.get(USER_ENV);
+    String password = env.get(PASSWORD_ENV);
+    if ((user == null) != (password == null)) {
+      throw new IllegalArgumentException(
+          "set both " + USER_ENV + " and " + PASSWORD_ENV + " for the broker, or neither");
+    }
+    return new FleetSettings.RemoteBroker(url, user, password);
+  }
+
+  /**
    * Parses {@code args} for {@code role} ("submitter" or "worker").
    *
    * @throws IllegalArgumentException naming the bad option or value
@@ -63,10 +80,11 @@ public final class StandaloneOptions {
       }
       options.put(name, args[++i]);
     }
-    String broker = options.get("--broker");
-    if (broker == null) {
+    String url = options.get("--broker");
+    if (url == null) {
       throw new IllegalArgumentException("--broker URL is required, e.g. tcp://127.0.0.1:61616");
     }
+    FleetSettings.RemoteBroker broker = broker(url, env);
     S3ClientConfig.Builder client = S3ClientConfig.builder().region(options.get("--region"));
     if (options.containsKey("--endpoint-url")) {
       client.endpointOverride(URI.create(options.get("--endpoint-url"))).forcePathStyle(true);
@@ -86,9 +104,9 @@ public final class StandaloneOptions {
         options.containsKey("--threads") ? (int) number(options, "--threads") : defaultThreads;
     String root = options.get("--download-root");
     return new ChildSettings(
-        broker,
-        env.get(USER_ENV),
-        env.get(PASSWORD_ENV),
+        broker.url(),
+        broker.user(),
+        broker.password(),
         threads,
         client.build(),
         transfer.build(),

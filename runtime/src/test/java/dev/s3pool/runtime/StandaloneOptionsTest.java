@@ -66,6 +66,21 @@ class StandaloneOptionsTest {
   }
 
   @Test
+  void parse_halfTheBrokerCredentials_namesBothVariables() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                StandaloneOptions.parse(
+                    "worker",
+                    new String[] {"--broker", "tcp://h:1"},
+                    Map.of("S3POOL_BROKER_PASSWORD", "secret")));
+    assertEquals(
+        "set both S3POOL_BROKER_USER and S3POOL_BROKER_PASSWORD for the broker, or neither",
+        e.getMessage());
+  }
+
+  @Test
   void parse_missingBroker_saysItIsRequired() {
     IllegalArgumentException e =
         assertThrows(
