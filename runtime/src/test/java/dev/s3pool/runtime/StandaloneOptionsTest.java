@@ -67,17 +67,9 @@ class StandaloneOptionsTest {
 
   @Test
   void parse_halfTheBrokerCredentials_namesBothVariables() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                StandaloneOptions.parse(
-                    "worker",
-                    new String[] {"--broker", "tcp://h:1"},
-                    Map.of("S3POOL_BROKER_PASSWORD", "secret")));
     assertEquals(
         "set both S3POOL_BROKER_USER and S3POOL_BROKER_PASSWORD for the broker, or neither",
-        e.getMessage());
+        refusal(new String[] {"--broker", "tcp://h:1"}, Map.of("S3POOL_BROKER_PASSWORD", "x")));
   }
 
   @Test
@@ -91,15 +83,9 @@ class StandaloneOptionsTest {
 
   @Test
   void parse_submitterOptionOnAWorker_isUnknown() {
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                StandaloneOptions.parse(
-                    "worker",
-                    new String[] {"--broker", "tcp://h:1", "--download-root", "/x"},
-                    ENV));
-    assertEquals("unknown option for worker: --download-root", e.getMessage());
+    assertEquals(
+        "unknown option for worker: --download-root",
+        refusal(new String[] {"--broker", "tcp://h:1", "--download-root", "/x"}, ENV));
   }
 
   @Test
@@ -126,5 +112,12 @@ class StandaloneOptionsTest {
                 IllegalArgumentException.class,
                 () -> StandaloneOptions.parse("worker", new String[] {"--broker"}, ENV))
             .getMessage());
+  }
+
+  /** The message of the IllegalArgumentException a worker's {@code args} get. */
+  private static String refusal(String[] args, Map<String, String> env) {
+    return assertThrows(
+            IllegalArgumentException.class, () -> StandaloneOptions.parse("worker", args, env))
+        .getMessage();
   }
 }
