@@ -16,17 +16,21 @@ public final class CleanExitMain {
   private CleanExitMain() {}
 
   public static void main(String[] args) {
-    S3ClientConfig client =
-        S3ClientConfig.builder()
-            .endpointOverride(URI.create(args[0]))
-            .forcePathStyle(true)
-            .region("us-east-1")
-            .credentials(S3ClientConfig.Credentials.of(args[1], args[2]))
-            .build();
+    S3ClientConfig client = clientConfig(args);
     try (ProcessPoolDownloader downloader =
         ProcessPoolDownloader.builder().clientConfig(client).workerProcesses(1).build()) {
       downloader.downloadFile(args[3], args[4], Path.of(args[5])).result();
     }
     System.out.println("closed");
+  }
+
+  /** The client settings both test mains take as args[0..2]: endpoint, access key, secret key. */
+  static S3ClientConfig clientConfig(String[] args) {
+    return S3ClientConfig.builder()
+        .endpointOverride(URI.create(args[0]))
+        .forcePathStyle(true)
+        .region("us-east-1")
+        .credentials(S3ClientConfig.Credentials.of(args[1], args[2]))
+        .build();
   }
 }

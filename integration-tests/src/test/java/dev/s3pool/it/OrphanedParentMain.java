@@ -2,7 +2,6 @@ package dev.s3pool.it;
 
 import dev.s3pool.ProcessPoolDownloader;
 import dev.s3pool.S3ClientConfig;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
@@ -17,13 +16,7 @@ public final class OrphanedParentMain {
   private OrphanedParentMain() {}
 
   public static void main(String[] args) throws Exception {
-    S3ClientConfig client =
-        S3ClientConfig.builder()
-            .endpointOverride(URI.create(args[0]))
-            .forcePathStyle(true)
-            .region("us-east-1")
-            .credentials(S3ClientConfig.Credentials.of(args[1], args[2]))
-            .build();
+    S3ClientConfig client = CleanExitMain.clientConfig(args);
     ProcessPoolDownloader downloader =
         ProcessPoolDownloader.builder().clientConfig(client).workerProcesses(2).build();
     downloader.downloadFile(args[3], args[4], Path.of(args[5])).result();
