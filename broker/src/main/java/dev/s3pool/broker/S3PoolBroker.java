@@ -1,5 +1,6 @@
 package dev.s3pool.broker;
 
+import dev.s3pool.runtime.Jms;
 import dev.s3pool.wire.Destinations;
 import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
@@ -88,6 +89,7 @@ public final class S3PoolBroker implements AutoCloseable {
         tempDir = Files.createTempDirectory("s3pool-broker-");
         dataDir = tempDir;
       }
+      Jms.skipNettyVersionScan();
       int inVmId = IN_VM_IDS.incrementAndGet();
       int port = options.port() == 0 ? freePort(options.host()) : options.port();
       Configuration config = configuration(options, dataDir, inVmId, port);

@@ -1,6 +1,10 @@
 package dev.s3pool.runtime;
 
 import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
+import java.net.URL;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,6 +20,10 @@ public final class Jms {
   /** {@code tcp://host:port}, nothing more: a host name or IPv4 address, no query, no list. */
   private static final Pattern PLAIN_TCP_URL =
       Pattern.compile("tcp://([A-Za-z0-9][A-Za-z0-9.-]*):([0-9]{1,5})/?");
+
+  private static final String NETTY_VERSIONS = "META-INF/io.netty.versions.properties";
+
+  private static boolean nettyConstantsReady;
 
   private Jms() {}
 
@@ -52,6 +60,7 @@ public final class Jms {
    * parser.
    */
   static ActiveMQConnectionFactory factory(String url, String user, String password) {
+    skipNettyVersionScan();
     Matcher plain = PLAIN_TCP_URL.matcher(url);
     if (!plain.matches() || Integer.parseInt(plain.group(2)) > 65_535) {
       return new ActiveMQConnectionFactory(url, user, password);
@@ -68,6 +77,40 @@ public final class Jms {
     factory.setUser(user);
     factory.setPassword(password);
     return factory;
+  }
+
+  /**
+   * Initializes Artemis's Netty transport constants without Netty's version scan. Their class
+   * initializer asks Netty for its version, only for a debug log line, and Netty reads every {@code
+   * META-INF/io.netty.versions.properties} on the classpath and parses the dates in them: about 40
+   * ms of CPU in a starting JVM, in each of s3pool's JVMs. With a context class loader that has
+   * none of those files the answer is empty, and the version logs as "unknown". Call it before the
+   * first Netty connector or acceptor is made; later calls do nothing.
+   */
+  public static synchronized void skipNettyVersionScan() {
+    if (nettyConstantsReady) {
+      return;
+    }
+    Thread thread = Thread.currentThread();
+    ClassLoader context = thread.getContextClassLoader();
+    thread.setContextClassLoader(
+        new ClassLoader(Jms.class.getClassLoader()) {
+          @Override
+          public Enumeration<URL> getResources(String name) throws IOException {
+            return name.equals(NETTY_VERSIONS)
+                ? Collections.emptyEnumeration()
+                : super.getResources(name);
+          }
+        });
+    try {
+      Class.forName(
+          TransportConstants.class.getName(), true, TransportConstants.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      thread.setContextClassLoader(context);
+      nettyConstantsReady = true;
+    }
   }
 
   /**

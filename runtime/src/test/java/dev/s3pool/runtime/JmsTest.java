@@ -2,10 +2,12 @@ package dev.s3pool.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.Arrays;
 import java.util.List;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +53,16 @@ class JmsTest {
       assertEquals(65_536, f.getConsumerWindowSize());
       assertEquals(-1, f.getReconnectAttempts());
     }
+  }
+
+  @Test
+  void skipNettyVersionScan_leavesTheVersionUnknownAndTheContextLoaderAsItWas() {
+    ClassLoader before = Thread.currentThread().getContextClassLoader();
+
+    Jms.skipNettyVersionScan();
+
+    assertEquals("unknown", TransportConstants.NETTY_VERSION);
+    assertSame(before, Thread.currentThread().getContextClassLoader());
   }
 
   /** Factory name and host/port of each connector; the generated transport names differ. */
