@@ -77,7 +77,8 @@ if [[ " $SERVERS " == *" s3proxy "* ]]; then
   log "starting S3Proxy and uploading the data (putObject)"
   rm -rf "$out/s3proxy-store" "$out/s3proxy.endpoint"
   mkfifo "$out/s3proxy.stdin" 2>/dev/null || true
-  java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$s3pool_cp" S3ProxyServer \
+  java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$s3pool_cp:$(cat "$root/cli/target/demo-classpath.txt")" S3ProxyServer \
     "$out/s3proxy-store" "$out/data" "$manifest" "$out/s3proxy.endpoint" \
     <"$out/s3proxy.stdin" >"$out/s3proxy.log" 2>&1 &
   pids+=($!)
