@@ -17,6 +17,7 @@ import dev.s3pool.wire.Destinations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,6 +121,52 @@ class FleetIT {
     TestFiles.assertSameContent(multiPart, target);
     List<Spied> completed = fleet.drain(results);
     assertEquals(6, completed.size(), () -> "parts the standalone worker completed: " + completed);
+  }
+
+  /**
+   * The message path's cost per small object, counted: a request, a job, its result and the outcome
+   * on the monitor topic, four messages and no more (no HeadObject, no progress for one part).
+   */
+  @Test
+  void smallObjects_fourMessagesEach() throws Exception {
+    fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
+    fleet.startWorker(s3.endpoint());
+    int objects = 20;
+    Path small = TestFiles.writeRandom(testDir.resolve("sources/small.bin"), 64 * 1024, 33);
+    for (int i = 0; i < objects; i++) {
+      s3.putObject(BUCKET, "small/" + i + ".bin", small);
+    }
+    String spy =
+        fleet.spyOn(
+            Destinations.DOWNLOAD_REQUESTS,
+            Destinations.WORKER_JOBS,
+            Destinations.JOB_RESULTS,
+            Destinations.MONITOR);
+
+    ProcessPoolDownloader downloader = fleet.downloader();
+    List<TransferFuture> futures = new ArrayList<>();
+    for (int i = 0; i < objects; i++) {
+      futures.add(
+          checks.track(
+              downloader.downloadFile(
+                  BUCKET, "small/" + i + ".bin", downloads.resolve(i + ".bin"))));
+    }
+    for (TransferFuture future : futures) {
+      future.completion().get(60, SECONDS);
+    }
+
+    Map<String, Integer> perType = new TreeMap<>();
+    for (Spied message : fleet.drain(spy)) {
+      perType.merge(message.property("s3poolType"), 1, Integer::sum);
+    }
+    assertEquals(
+        Map.of(
+            "DownloadFileRequest", objects,
+            "GetObjectJob", objects,
+            "JobCompleted", objects,
+            "TransferUpdate", objects),
+        perType,
+        "messages on the s3pool addresses for " + objects + " single-part objects");
   }
 
   @Test
