@@ -51,6 +51,14 @@ public final class WorkerMain {
           @Override
           public void prepare(ChildSettings settings) {
             s3 = S3Clients.create(settings.clientConfig(), settings.threads());
+            // While the connection and the sessions are set up: the first job's GET is then
+            // quicker, and it is on the path of every first download.
+            Thread warmUp =
+                new Thread(
+                    () -> log.debug("S3 client warmed up: {}", S3Clients.warmUp(s3)),
+                    "s3pool-worker-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.start();
           }
 
           @Override
