@@ -136,12 +136,7 @@ class FleetIT {
     for (int i = 0; i < objects; i++) {
       s3.putObject(BUCKET, "small/" + i + ".bin", small);
     }
-    String spy =
-        fleet.spyOn(
-            Destinations.DOWNLOAD_REQUESTS,
-            Destinations.WORKER_JOBS,
-            Destinations.JOB_RESULTS,
-            Destinations.MONITOR);
+    String spy = fleet.spyOnEveryAddress();
 
     ProcessPoolDownloader downloader = fleet.downloader();
     List<TransferFuture> futures = new ArrayList<>();

@@ -251,12 +251,7 @@ class SecurityIT {
           commandLine.contains(fleet.password()), process.role() + " has the broker password");
     }
 
-    String spy =
-        fleet.spyOn(
-            Destinations.DOWNLOAD_REQUESTS,
-            Destinations.WORKER_JOBS,
-            Destinations.JOB_RESULTS,
-            Destinations.MONITOR);
+    String spy = fleet.spyOnEveryAddress();
     Path target = root.resolve("sub/credentials.bin");
     // The downloader is even given the keys; with a remote fleet they must stay in this JVM.
     ProcessPoolDownloader downloader =

@@ -8,6 +8,7 @@ import dev.s3pool.ProcessPoolDownloader;
 import dev.s3pool.broker.BrokerOptions;
 import dev.s3pool.broker.S3PoolBroker;
 import dev.s3pool.cli.LocalS3Server;
+import dev.s3pool.wire.Destinations;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -363,6 +364,15 @@ final class StandaloneFleet implements AutoCloseable {
       throw new IllegalStateException("could not set up the spy on " + List.of(addresses), e);
     }
     return spy;
+  }
+
+  /** {@link #spyOn} every s3pool address: requests, jobs, results and the monitor topic. */
+  String spyOnEveryAddress() {
+    return spyOn(
+        Destinations.DOWNLOAD_REQUESTS,
+        Destinations.WORKER_JOBS,
+        Destinations.JOB_RESULTS,
+        Destinations.MONITOR);
   }
 
   /** Takes every message now in {@code queue}, each within a bounded wait. */
