@@ -30,6 +30,24 @@ final class ChildProcess {
       List.of(
           "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms16m", "-XX:+ExitOnOutOfMemoryError");
 
+  /**
+   * From Java 24 on, a JVM warns on standard error when Netty (in Artemis) loads its native
+   * transport or uses {@code sun.misc.Unsafe}, in every child. These allow both, as Java 17 does;
+   * older JVMs do not know the second option.
+   */
+  static final List<String> JAVA_24_JVM_OPTIONS =
+      List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+
+  /** The options every child gets on a JVM of {@code javaFeatureVersion} (17, 21, 25, ...). */
+  static List<String> defaultJvmOptions(int javaFeatureVersion) {
+    if (javaFeatureVersion < 24) {
+      return DEFAULT_JVM_OPTIONS;
+    }
+    List<String> options = new ArrayList<>(DEFAULT_JVM_OPTIONS);
+    options.addAll(JAVA_24_JVM_OPTIONS);
+    return options;
+  }
+
   private final String role;
   private final Process process;
   private final OutputStream stdin;
@@ -60,7 +78,7 @@ final class ChildProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Ds3pool.role=" + role);
-    command.addAll(DEFAULT_JVM_OPTIONS);
+    command.addAll(defaultJvmOptions(Runtime.version().feature()));
     ClassDataArchive.Plan archive = ClassDataArchive.plan(role);
     command.addAll(archive.jvmOptions());
     command.add("-D" + LOG_LEVEL_PROPERTY + "=" + System.getProperty(LOG_LEVEL_PROPERTY, "warn"));
