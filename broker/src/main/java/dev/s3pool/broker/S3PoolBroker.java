@@ -89,7 +89,7 @@ public final class S3PoolBroker implements AutoCloseable {
         tempDir = Files.createTempDirectory("s3pool-broker-");
         dataDir = tempDir;
       }
-      Jms.skipNettyVersionScan();
+      Jms.prepareNetty();
       int inVmId = IN_VM_IDS.incrementAndGet();
       int port = options.port() == 0 ? freePort(options.host()) : options.port();
       Configuration config = configuration(options, dataDir, inVmId, port);

@@ -1,11 +1,16 @@
 package dev.s3pool.runtime;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.URL;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -13,6 +18,8 @@ import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactor
 import org.apache.activemq.artemis.core.remoting.impl.netty.SharedEventLoopGroup;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Connection factories for child JVMs, by broker URL. */
 public final class Jms {
@@ -23,7 +30,11 @@ public final class Jms {
 
   private static final String NETTY_VERSIONS = "META-INF/io.netty.versions.properties";
 
+  private static final Logger log = LoggerFactory.getLogger(Jms.class);
+
   private static boolean nettyConstantsReady;
+
+  private static boolean globalExecutorDaemon;
 
   private Jms() {}
 
@@ -60,7 +71,7 @@ public final class Jms {
    * parser.
    */
   static ActiveMQConnectionFactory factory(String url, String user, String password) {
-    skipNettyVersionScan();
+    prepareNetty();
     Matcher plain = PLAIN_TCP_URL.matcher(url);
     if (!plain.matches() || Integer.parseInt(plain.group(2)) > 65_535) {
       return new ActiveMQConnectionFactory(url, user, password);
@@ -77,6 +88,48 @@ public final class Jms {
     factory.setUser(user);
     factory.setPassword(password);
     return factory;
+  }
+
+  /**
+   * Prepares Netty for s3pool's use of it in this JVM: {@link #skipNettyVersionScan()} and {@link
+   * #daemonGlobalExecutorThread()}. Call it before the first Netty connector or acceptor is made.
+   */
+  public static void prepareNetty() {
+    skipNettyVersionScan();
+    daemonGlobalExecutorThread();
+  }
+
+  /**
+   * Makes the thread of Netty's {@link GlobalEventExecutor} a daemon thread. Every Netty event loop
+   * that ends (those of the broker's TCP acceptor, and of the JMS client) reports its end on that
+   * executor, whose thread Netty starts as a non-daemon thread that ends at its next idle tick, up
+   * to a second later. A program whose {@code main} returned right after {@code close()} waited for
+   * it: 0 to 1 s, at random, after every download was done. Netty has no setting for this, so the
+   * executor's thread factory is replaced by reflection. Where that fails (another Netty), or on
+   * Java 26 and later (which warn when a final field is changed), nothing changes but the wait.
+   * Later calls do nothing.
+   */
+  public static synchronized void daemonGlobalExecutorThread() {
+    if (globalExecutorDaemon || Runtime.version().feature() >= 26) {
+      return;
+    }
+    globalExecutorDaemon = true;
+    try {
+      Field factory = GlobalEventExecutor.class.getDeclaredField("threadFactory");
+      factory.setAccessible(true);
+      // As Netty builds it, but with daemon threads.
+      ThreadFactory daemons =
+          ThreadExecutorMap.apply(
+              new DefaultThreadFactory(
+                  DefaultThreadFactory.toPoolName(GlobalEventExecutor.class),
+                  true,
+                  Thread.NORM_PRIORITY,
+                  null),
+              GlobalEventExecutor.INSTANCE);
+      factory.set(GlobalEventExecutor.INSTANCE, daemons);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.debug("Netty's global executor keeps its non-daemon thread", e);
+    }
   }
 
   /**

@@ -3,9 +3,14 @@ package dev.s3pool.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -63,6 +68,23 @@ class JmsTest {
 
     assertEquals("unknown", TransportConstants.NETTY_VERSION);
     assertSame(before, Thread.currentThread().getContextClassLoader());
+  }
+
+  @Test
+  void daemonGlobalExecutorThread_nettysGlobalExecutorRunsOnADaemonThread() throws Exception {
+    assumeTrue(Runtime.version().feature() < 26, "left as it is on Java 26+");
+
+    Jms.daemonGlobalExecutorThread();
+
+    // A thread started before the change is still the old kind: let it end first.
+    try {
+      assertTrue(GlobalEventExecutor.INSTANCE.awaitInactivity(10, TimeUnit.SECONDS));
+    } catch (IllegalStateException neverStarted) {
+      // no thread yet in this JVM
+    }
+    CompletableFuture<Boolean> daemon = new CompletableFuture<>();
+    GlobalEventExecutor.INSTANCE.execute(() -> daemon.complete(Thread.currentThread().isDaemon()));
+    assertTrue(daemon.get(10, TimeUnit.SECONDS), "the executor's thread is not a daemon");
   }
 
   /** Factory name and host/port of each connector; the generated transport names differ. */
