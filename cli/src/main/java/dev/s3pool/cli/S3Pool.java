@@ -6,6 +6,9 @@ import dev.s3pool.submitter.SubmitterMain;
 import dev.s3pool.worker.WorkerMain;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -26,6 +29,9 @@ public final class S3Pool {
   static final int FAILED = 1;
   static final int USAGE = 2;
 
+  /** Set by the launcher: the file that says "keep this JVM's class-data archive". */
+  static final String KEEP_ARCHIVE_PROPERTY = "s3pool.cds.keep";
+
   private S3Pool() {}
 
   public static void main(String[] args) throws Exception {
@@ -38,6 +44,7 @@ public final class S3Pool {
       return;
     }
     if (command instanceof Command.Child child) {
+      keepClassDataArchive();
       // The child role owns its process from here; its own threads decide when it ends.
       String[] rest = child.args().toArray(String[]::new);
       switch (child.role()) {
@@ -48,10 +55,31 @@ public final class S3Pool {
       return;
     }
     int status = run(command, System.out, System.err);
+    if (status == OK) {
+      keepClassDataArchive();
+    }
     // The downloader is closed; a JMS client thread still in epoll_wait (cp --broker) would hold
     // the JVM's exit for 300 ms.
     Jms.stopNetworkThreads();
     System.exit(status);
+  }
+
+  /**
+   * Tells the launcher to keep the class-data archive this JVM writes as it exits: the launcher
+   * names a file in {@code s3pool.cds.keep} when it asks for an archive, and keeps an archive only
+   * if that file exists. A run that failed or was misused loaded only some of the classes that a
+   * copy needs, and its archive would serve every later run of the build.
+   */
+  private static void keepClassDataArchive() {
+    String keep = System.getProperty(KEEP_ARCHIVE_PROPERTY);
+    if (keep == null) {
+      return;
+    }
+    try {
+      Files.write(Path.of(keep), new byte[0]);
+    } catch (IOException | InvalidPathException e) {
+      // No archive this time; the next run that does real work writes one.
+    }
   }
 
   /** Runs a command other than a child role; returns the exit status. */

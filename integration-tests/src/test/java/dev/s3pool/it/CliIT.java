@@ -189,6 +189,59 @@ class CliIT {
   }
 
   @Test
+  void classDataArchive_keptOnlyFromACpThatSucceeded() throws Exception {
+    Path target = REPO_ROOT.resolve("cli").resolve("target");
+    for (Path p : cliArchiveFiles(target)) {
+      Files.delete(p);
+    }
+    server.putObject(BUCKET, "cli/archive.bin", new byte[] {1, 2, 3});
+    Path downloads = Files.createDirectories(testDir.resolve("downloads"));
+    String endpoint = server.endpoint().toString();
+
+    Run help = s3pool("--help");
+    Run failed =
+        s3pool(
+            "cp",
+            "s3://" + BUCKET + "/cli/no-such-key",
+            downloads + "/",
+            "--endpoint-url",
+            endpoint);
+    Run next = s3pool("--help"); // the launcher run that finds the failed cp's dump
+
+    assertEquals(0, help.exitCode(), help::describe);
+    assertEquals(1, failed.exitCode(), failed::describe);
+    assertEquals(0, next.exitCode(), next::describe);
+    assertEquals(List.of(), cliArchiveFiles(target), "nothing kept from --help or a failed cp");
+
+    Run ok =
+        s3pool(
+            "cp",
+            "s3://" + BUCKET + "/cli/archive.bin",
+            downloads + "/",
+            "--endpoint-url",
+            endpoint);
+    Run after = s3pool("--help"); // moves the cp's archive into place
+
+    assertEquals(0, ok.exitCode(), ok::describe);
+    assertEquals(0, after.exitCode(), after::describe);
+    List<Path> kept = cliArchiveFiles(target);
+    assertEquals(1, kept.size(), () -> "one archive, and no dump or marker left: " + kept);
+    assertTrue(
+        kept.get(0).getFileName().toString().matches("s3pool-cli-[0-9]+\\.jsa"), kept::toString);
+    assertTrue(Files.size(kept.get(0)) > 1_000_000, () -> kept + " holds the classes of a cp");
+  }
+
+  /** The launcher's class-data archive for the cli role, its dumps and their markers. */
+  private static List<Path> cliArchiveFiles(Path target) throws IOException {
+    try (Stream<Path> files = Files.list(target)) {
+      return files
+          .filter(p -> p.getFileName().toString().matches("s3pool-cli-[0-9]+\\.jsa.*"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
   void cp_recursivePrefix_keepsNestedPaths() throws Exception {
     Map<String, Long> sizes =
         Map.of("top.txt", 10L, "sub/middle.bin", 70_000L, "sub/deeper/bottom.bin", 1L);
