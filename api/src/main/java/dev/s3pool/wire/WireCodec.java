@@ -79,6 +79,13 @@ public final class WireCodec {
         m.setString("etag", c.etag());
       }
       m.setString("worker", c.worker());
+    } else if (message instanceof SizeLearned l) {
+      m.setLong("objectSize", l.objectSize());
+      m.setLong("firstPartBytes", l.firstPartBytes());
+      if (l.etag() != null) {
+        m.setString("etag", l.etag());
+      }
+      m.setString("worker", l.worker());
     } else if (message instanceof JobFailed f) {
       m.setInt("partIndex", f.partIndex());
       m.setString("worker", f.worker());
@@ -157,6 +164,13 @@ public final class WireCodec {
                 integer(m, "partIndex"),
                 longValue(m, "bytes"),
                 m.itemExists("objectSize") ? longValue(m, "objectSize") : -1,
+                m.itemExists("etag") ? m.getString("etag") : null,
+                m.getString("worker"));
+        case "SizeLearned" ->
+            new SizeLearned(
+                id,
+                longValue(m, "objectSize"),
+                longValue(m, "firstPartBytes"),
                 m.itemExists("etag") ? m.getString("etag") : null,
                 m.getString("worker"));
         case "JobFailed" ->

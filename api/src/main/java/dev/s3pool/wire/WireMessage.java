@@ -9,6 +9,7 @@ public sealed interface WireMessage
         QueryTransfer,
         GetObjectJob,
         JobCompleted,
+        SizeLearned,
         JobFailed,
         TransferUpdate {
 

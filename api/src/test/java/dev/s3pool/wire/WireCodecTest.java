@@ -75,6 +75,8 @@ class WireCodecTest {
         new JobCompleted(ID, 4, 8_388_608L, "\"9b2cf535f27731c974343645a3985328\"", "worker-2"),
         new JobCompleted(ID, 0, 0, null, null),
         new JobCompleted(ID, 0, 10, 123_456_789_012L, "\"e\"", "worker-1"),
+        new SizeLearned(ID, 1_073_741_824L, 8_388_608L, "\"e\"", "worker-1"),
+        new SizeLearned(ID, 10, 0, null, null),
         new JobFailed(ID, 3, FULL_ERROR, "worker-1"),
         new JobFailed(ID, 0, TransferError.of(ErrorKind.LOCAL_IO, "disk full"), null),
         new TransferUpdate(ID, TransferStatus.IN_PROGRESS, -1, 0, 0, 0, null),

@@ -128,6 +128,10 @@ class ProcessDeathIT {
     assertEquals(2, replacements.size());
     replacements.forEach(r -> assertFalse(victims.contains(r)));
     assertRedeliveredAndCountedOnce(future);
+    // The first part had told the size and the others were running when its worker died: it was
+    // fetched again, and the rest was not planned twice.
+    RequestKey firstPart = RequestKey.get("/" + BUCKET + "/big.bin", "bytes=0-" + (CHUNK - 1));
+    assertTrue(proxy.requests(firstPart) >= 2, "first part fetched " + proxy.requests(firstPart));
   }
 
   @Test

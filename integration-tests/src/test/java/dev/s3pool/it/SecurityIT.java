@@ -267,7 +267,8 @@ class SecurityIT {
     Set<String> types = new TreeSet<>();
     messages.forEach(m -> types.add(m.property("s3poolType")));
     assertEquals(
-        Set.of("DownloadFileRequest", "GetObjectJob", "JobCompleted", "TransferUpdate"),
+        Set.of(
+            "DownloadFileRequest", "GetObjectJob", "SizeLearned", "JobCompleted", "TransferUpdate"),
         types,
         "message types the spy saw on the s3pool addresses");
     for (Spied m : messages) {

@@ -193,6 +193,35 @@ class StreamingFaultsIT {
   }
 
   @Test
+  void download_firstPartStalled_theOtherPartsDoNotWaitForIt() throws Exception {
+    String key = "first-part-stalled.bin";
+    Path source = putRandomObject(key);
+    // The first part's response tells the object's size; its body stalls twice, a read timeout
+    // each, so only its third attempt can deliver.
+    RequestKey first = RequestKey.get(pathOf(key), range(0));
+    proxy.inject(first::equals, 2, Fault.stallAfter(FAULT_AFTER_BYTES));
+    Path target = downloads.resolve(key);
+
+    TransferFuture future = checks.track(downloader.downloadFile(BUCKET, key, target));
+    StandaloneFleet.await(
+        WAIT,
+        () -> "all four parts requested: " + proxy.requestsMatching(RequestKey.get(pathOf(key))),
+        () -> proxy.requestsMatching(RequestKey.get(pathOf(key))).size() == 4);
+    int firstPartAttempts = proxy.requests(first);
+    awaitDone(future);
+
+    future.result();
+    assertSameContent(source, target);
+    assertTrue(
+        firstPartAttempts < 3,
+        "the other parts went out only after the first part's body, at its attempt "
+            + firstPartAttempts);
+    Map<RequestKey, Integer> expected = perRange(key, 1);
+    expected.put(first, 3);
+    assertEquals(expected, proxy.requestsMatching(RequestKey.get(pathOf(key))));
+  }
+
+  @Test
   void download_fiveStallsOnOnePart_failsRetriesExceededWithReadTimeout() throws Exception {
     String key = "five-stalls.bin";
     putRandomObject(key);

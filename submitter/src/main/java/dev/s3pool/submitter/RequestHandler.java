@@ -8,6 +8,7 @@ import dev.s3pool.wire.JobCompleted;
 import dev.s3pool.wire.JobFailed;
 import dev.s3pool.wire.MalformedMessageException;
 import dev.s3pool.wire.QueryTransfer;
+import dev.s3pool.wire.SizeLearned;
 import dev.s3pool.wire.WireCodec;
 import dev.s3pool.wire.WireMessage;
 import jakarta.jms.JMSException;
@@ -77,6 +78,8 @@ final class RequestHandler {
     }
     if (decoded instanceof JobCompleted completed) {
       coordinator.onCompleted(completed, out);
+    } else if (decoded instanceof SizeLearned learned) {
+      coordinator.onSizeLearned(learned, out);
     } else if (decoded instanceof JobFailed failed) {
       coordinator.onFailed(failed, out);
     } else {

@@ -7,6 +7,7 @@ import dev.s3pool.wire.ErrorKind;
 import dev.s3pool.wire.JobCompleted;
 import dev.s3pool.wire.JobFailed;
 import dev.s3pool.wire.QueryTransfer;
+import dev.s3pool.wire.SizeLearned;
 import dev.s3pool.wire.TransferError;
 import dev.s3pool.wire.TransferStatus;
 import dev.s3pool.wire.TransferUpdate;
@@ -79,25 +80,23 @@ final class TransferCoordinator {
       if (record == null) {
         return; // late or duplicate result of a transfer that already ended
       }
-      String otherEtag = record.etagMismatch(completed.etag());
-      if (otherEtag != null) {
-        end(
-            record,
-            TransferStatus.FAILED,
-            TransferError.of(
-                ErrorKind.OBJECT_CHANGED,
-                record.source
-                    + " changed during the download: part "
-                    + (completed.partIndex() + 1)
-                    + " has ETag "
-                    + otherEtag
-                    + ", the others "
-                    + record.etag()),
-            out);
+      if (failedOnOtherVersion(record, completed.partIndex(), completed.etag(), out)) {
         return;
       }
-      if (!record.sizeKnown() && completed.objectSize() >= 0) {
-        planRest(record, completed, out);
+      if (completed.objectSize() >= 0) {
+        if (!record.sizeKnown()) {
+          planRest(record, completed.objectSize(), completed.bytes(), out);
+        } else if (completed.objectSize() != record.totalBytes()) {
+          objectChanged(
+              record,
+              "it is "
+                  + completed.objectSize()
+                  + " bytes now, "
+                  + record.totalBytes()
+                  + " when the parts were planned",
+              out);
+          return;
+        }
       }
       if (!record.markPartDone(completed.partIndex(), completed.bytes())) {
         log.debug(
@@ -135,19 +134,62 @@ final class TransferCoordinator {
   }
 
   /**
-   * The first part of an object of unknown size is in, and tells the size: the other parts go out
-   * in the transaction that takes this result, with the first part's ETag as their If-Match.
+   * The first part of an object of unknown size has its response head and tells the size, before
+   * its body is written: the other parts go out now, in the transaction that takes this message.
+   * Later the part's own result finds the size known. A first part that ends without this message
+   * plans the rest from its result instead ({@link #onCompleted}).
    */
-  private void planRest(TransferRecord record, JobCompleted first, Outbox out) throws JMSException {
+  void onSizeLearned(SizeLearned learned, Outbox out) throws JMSException {
+    synchronized (lock) {
+      TransferRecord record = active.get(learned.transferId());
+      if (record == null || record.sizeKnown()) {
+        return; // the transfer ended, or the size came already (a first part fetched again)
+      }
+      if (failedOnOtherVersion(record, 0, learned.etag(), out)) {
+        return;
+      }
+      planRest(record, learned.objectSize(), learned.firstPartBytes(), out);
+      out.publish(record);
+    }
+  }
+
+  /**
+   * Fails the transfer when a part came from another object version than the ones before: an ETag
+   * other than the first one seen. Returns whether it did.
+   */
+  private boolean failedOnOtherVersion(
+      TransferRecord record, int partIndex, String partEtag, Outbox out) throws JMSException {
+    String otherEtag = record.etagMismatch(partEtag);
+    if (otherEtag == null) {
+      return false;
+    }
+    objectChanged(
+        record,
+        "part " + (partIndex + 1) + " has ETag " + otherEtag + ", the others " + record.etag(),
+        out);
+    return true;
+  }
+
+  private void objectChanged(TransferRecord record, String how, Outbox out) throws JMSException {
+    end(
+        record,
+        TransferStatus.FAILED,
+        TransferError.of(
+            ErrorKind.OBJECT_CHANGED, record.source + " changed during the download: " + how),
+        out);
+  }
+
+  /**
+   * The object's size is known from its first part, which delivers bytes [0, {@code firstBytes}):
+   * the other parts go out in the current transaction, with the first part's ETag as their
+   * If-Match.
+   */
+  private void planRest(TransferRecord record, long size, long firstBytes, Outbox out)
+      throws JMSException {
     List<PartPlan.Part> rest =
-        PartPlan.rest(
-            first.objectSize(),
-            first.bytes(),
-            config.multipartThreshold(),
-            config.multipartChunksize());
-    record.sizeLearned(first.objectSize(), rest.size());
-    log.info(
-        "transferId={} size={} parts={}", record.id, first.objectSize(), record.partsExpected());
+        PartPlan.rest(size, firstBytes, config.multipartThreshold(), config.multipartChunksize());
+    record.sizeLearned(size, rest.size());
+    log.info("transferId={} size={} parts={}", record.id, size, record.partsExpected());
     for (PartPlan.Part part : rest) {
       out.sendJob(record.job(part));
     }

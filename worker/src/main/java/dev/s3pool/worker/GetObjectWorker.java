@@ -6,6 +6,7 @@ import dev.s3pool.wire.ErrorKind;
 import dev.s3pool.wire.GetObjectJob;
 import dev.s3pool.wire.JobCompleted;
 import dev.s3pool.wire.JobFailed;
+import dev.s3pool.wire.SizeLearned;
 import dev.s3pool.wire.TransferError;
 import dev.s3pool.wire.WireMessage;
 import io.github.resilience4j.retry.Retry;
@@ -50,19 +51,31 @@ final class GetObjectWorker {
 
   private static final Logger log = LoggerFactory.getLogger(GetObjectWorker.class);
 
+  /**
+   * Hears, from the first part of an object of unknown size, that the object is larger than that
+   * part, as soon as the response head is in and before the body is read. Must not throw.
+   */
+  @FunctionalInterface
+  interface SizeListener {
+    void sizeLearned(SizeLearned learned);
+  }
+
   private final S3Client s3;
   private final String name;
+  private final SizeListener sizeListener;
   private final RetryConfig retryConfig;
   private final byte[] buffer;
 
-  GetObjectWorker(S3Client s3, String name, Duration retryWait) {
-    this(s3, name, retryWait, BUFFER_BYTES);
+  GetObjectWorker(S3Client s3, String name, SizeListener sizeListener, Duration retryWait) {
+    this(s3, name, sizeListener, retryWait, BUFFER_BYTES);
   }
 
-  GetObjectWorker(S3Client s3, String name, Duration retryWait, int bufferBytes) {
+  GetObjectWorker(
+      S3Client s3, String name, SizeListener sizeListener, Duration retryWait, int bufferBytes) {
     this.buffer = new byte[bufferBytes];
     this.s3 = s3;
     this.name = name;
+    this.sizeListener = sizeListener;
     this.retryConfig =
         RetryConfig.custom()
             .maxAttempts(MAX_ATTEMPTS)
@@ -230,6 +243,10 @@ final class GetObjectWorker {
                   : Math.min(job.length(), objectSize);
       if (!job.learnsSize()) {
         checkSize(job, body);
+      } else if (length < objectSize) {
+        // The other parts can start now; each attempt tells again, the coordinator listens once.
+        sizeListener.sizeLearned(
+            new SizeLearned(job.transferId(), objectSize, length, body.response().eTag(), name));
       }
       // Reads fill the buffer; a full buffer (or the end) is one positional write, so writes are
       // 128 KiB even when the socket hands over less. (1 MiB and 256 KiB buffers measured slower

@@ -64,10 +64,11 @@ public final class WorkerMain {
           @Override
           public List<ConsumerLoop> wire(ChildSettings settings, Connection connection) {
             long pid = ProcessHandle.current().pid();
+            SizeAnnouncer sizes = new SizeAnnouncer(connection);
             List<ConsumerLoop> loops = new ArrayList<>();
             for (int i = 0; i < settings.threads(); i++) {
               GetObjectWorker worker =
-                  new GetObjectWorker(s3, "worker-" + pid + "-" + i, RETRY_WAIT);
+                  new GetObjectWorker(s3, "worker-" + pid + "-" + i, sizes, RETRY_WAIT);
               loops.add(
                   new ConsumerLoop(
                       connection, Destinations.WORKER_JOBS, session -> handler(session, worker)));

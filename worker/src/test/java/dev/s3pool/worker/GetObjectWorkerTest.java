@@ -11,6 +11,7 @@ import dev.s3pool.wire.ErrorKind;
 import dev.s3pool.wire.GetObjectJob;
 import dev.s3pool.wire.JobCompleted;
 import dev.s3pool.wire.JobFailed;
+import dev.s3pool.wire.SizeLearned;
 import dev.s3pool.wire.WireMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,6 +55,11 @@ class GetObjectWorkerTest {
   private final ScriptedS3 s3 = new ScriptedS3();
   private GetObjectWorker worker;
 
+  /** What the worker told of object sizes early, with the temporary file's size at that moment. */
+  private final List<SizeLearned> sizes = new ArrayList<>();
+
+  private final List<Long> fileSizeWhenTold = new ArrayList<>();
+
   @BeforeEach
   void setUp() throws IOException {
     new Random(7).nextBytes(part);
@@ -61,7 +67,16 @@ class GetObjectWorkerTest {
     byte[] file = new byte[OFFSET + LENGTH + 500];
     Arrays.fill(file, UNTOUCHED);
     Files.write(temp, file);
-    worker = new GetObjectWorker(s3, "worker-test", Duration.ofMillis(1), BUFFER_BYTES);
+    worker =
+        new GetObjectWorker(
+            s3,
+            "worker-test",
+            learned -> {
+              sizes.add(learned);
+              fileSizeWhenTold.add(temp.toFile().length());
+            },
+            Duration.ofMillis(1),
+            BUFFER_BYTES);
   }
 
   @Test
@@ -86,6 +101,7 @@ class GetObjectWorkerTest {
     for (int i = OFFSET + LENGTH; i < file.length; i++) {
       assertEquals(UNTOUCHED, file[i], "byte " + i + " after the range");
     }
+    assertEquals(List.of(), sizes, "a part of a known size tells nothing");
   }
 
   @Test
@@ -225,6 +241,13 @@ class GetObjectWorkerTest {
     assertEquals("bytes=0-" + (LENGTH - 1), s3.requests.get(0).range());
     assertNull(s3.requests.get(0).ifMatch());
     assertArrayEquals(part, Files.readAllBytes(temp));
+    assertEquals(
+        List.of(
+            new SizeLearned(
+                new TransferId("t-2"), OBJECT_SIZE, LENGTH, "\"etag-7\"", "worker-test")),
+        sizes,
+        "the size, told once");
+    assertEquals(List.of(0L), fileSizeWhenTold, "told before any of the body was written");
   }
 
   @Test
@@ -240,6 +263,7 @@ class GetObjectWorkerTest {
     assertEquals(10, done.objectSize());
     assertEquals(10, done.bytes());
     assertArrayEquals(small, Files.readAllBytes(temp));
+    assertEquals(List.of(), sizes, "nothing to tell: the first part is all there is");
   }
 
   @Test
@@ -256,6 +280,7 @@ class GetObjectWorkerTest {
     assertEquals(whole.length, done.objectSize());
     assertEquals(whole.length, done.bytes());
     assertArrayEquals(whole, Files.readAllBytes(temp));
+    assertEquals(List.of(), sizes, "nothing to tell: the first part is all there is");
   }
 
   @Test
@@ -269,6 +294,7 @@ class GetObjectWorkerTest {
     assertEquals(0, done.bytes());
     assertEquals("\"empty\"", done.etag());
     assertEquals(0, Files.size(temp));
+    assertEquals(List.of(), sizes, "nothing to tell: the first part is all there is");
   }
 
   @Test

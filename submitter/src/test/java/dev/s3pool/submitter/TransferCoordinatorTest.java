@@ -1,0 +1,251 @@
+package dev.s3pool.submitter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.s3pool.ProcessTransferConfig;
+import dev.s3pool.TransferId;
+import dev.s3pool.wire.DownloadFileRequest;
+import dev.s3pool.wire.ErrorKind;
+import dev.s3pool.wire.GetObjectJob;
+import dev.s3pool.wire.JobCompleted;
+import dev.s3pool.wire.SizeLearned;
+import dev.s3pool.wire.TransferStatus;
+import dev.s3pool.wire.TransferUpdate;
+import dev.s3pool.wire.WireCodec;
+import dev.s3pool.wire.WireMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.jms.client.ActiveMQQueue;
+import org.apache.activemq.artemis.jms.client.ActiveMQTopic;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's planning of an object of unknown size: from the first part's early {@link
+ * SizeLearned}, or from its result, once either way. What it sends is recorded by a stand-in
+ * session and decoded again.
+ */
+class TransferCoordinatorTest {
+
+  private static final long CHUNK = 100;
+  private static final long SIZE = 3 * CHUNK + 7;
+  private static final String ETAG = "\"v1\"";
+  private static final TransferId ID = new TransferId("t-1");
+
+  @TempDir Path dir;
+  private final List<WireMessage> sent = new ArrayList<>();
+  private final TransferCoordinator coordinator =
+      new TransferCoordinator(
+          ProcessTransferConfig.builder()
+              .multipartThreshold(CHUNK)
+              .multipartChunksize(CHUNK)
+              .build());
+  private Outbox out;
+  private TransferRecord record;
+
+  @BeforeEach
+  void setUp() throws JMSException, IOException {
+    out = new Outbox(recordingSession());
+    Path target = dir.resolve("object.bin");
+    Path temp = Files.createFile(dir.resolve("object.bin.t-1"));
+    record =
+        new TransferRecord(
+            new DownloadFileRequest(ID, "b", "k", target.toString(), Map.of(), null, null),
+            null,
+            null,
+            temp,
+            target,
+            null,
+            -1,
+            1);
+    assertTrue(coordinator.register(record));
+  }
+
+  @Test
+  void onSizeLearned_plansTheRestAtOnce_andTheFirstPartsResultPlansNothingMore() throws Exception {
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+
+    List<GetObjectJob> jobs = jobs();
+    assertEquals(List.of(1, 2, 3), jobs.stream().map(GetObjectJob::partIndex).toList());
+    assertEquals(
+        List.of("bytes=100-199", "bytes=200-299", "bytes=300-"),
+        jobs.stream().map(GetObjectJob::range).toList());
+    jobs.forEach(j -> assertEquals(ETAG, j.etag(), "If-Match of part " + j.partIndex()));
+    jobs.forEach(j -> assertEquals(4, j.partCount()));
+    assertEquals(SIZE, lastUpdate().totalBytes(), "the client hears the size at once");
+    sent.clear();
+
+    complete(new JobCompleted(ID, 2, CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 1, CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 3, SIZE - 3 * CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 0, CHUNK, SIZE, ETAG, "w"));
+
+    assertEquals(List.of(), jobs(), "no part planned twice");
+    assertEquals(TransferStatus.SUCCEEDED, lastUpdate().status());
+    assertEquals(SIZE, lastUpdate().bytesDone());
+    assertTrue(Files.exists(record.finalPath));
+  }
+
+  @Test
+  void onSizeLearned_again_forAFirstPartFetchedAgain_isIgnored() throws Exception {
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w1"), out);
+    sent.clear();
+
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w2"), out);
+
+    assertEquals(List.of(), sent);
+  }
+
+  @Test
+  void onSizeLearned_afterTheFirstPartsResult_isIgnored() throws Exception {
+    complete(new JobCompleted(ID, 0, CHUNK, SIZE, ETAG, "w"));
+    assertEquals(3, jobs().size(), "the result planned the rest");
+    sent.clear();
+
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+
+    assertEquals(List.of(), sent);
+  }
+
+  @Test
+  void onSizeLearned_ofAnEndedTransfer_sendsNothing() throws Exception {
+    coordinator.cancel(ID, out);
+    sent.clear();
+
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+
+    assertEquals(List.of(), sent);
+  }
+
+  @Test
+  void firstPartResult_ofAnotherSizeThanItTold_failsObjectChanged() throws Exception {
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+
+    complete(new JobCompleted(ID, 0, CHUNK, SIZE + 1, ETAG, "w"));
+
+    TransferUpdate end = lastUpdate();
+    assertEquals(TransferStatus.FAILED, end.status());
+    assertEquals(ErrorKind.OBJECT_CHANGED, end.error().kind());
+    assertEquals(
+        "s3://b/k changed during the download: it is 308 bytes now, 307 when the parts were"
+            + " planned",
+        end.error().message());
+    assertFalse(Files.exists(record.tempPath), "temporary file deleted");
+  }
+
+  @Test
+  void firstPartResult_withAnotherEtagThanItTold_failsObjectChanged() throws Exception {
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+
+    complete(new JobCompleted(ID, 0, CHUNK, SIZE, "\"v2\"", "w"));
+
+    TransferUpdate end = lastUpdate();
+    assertEquals(ErrorKind.OBJECT_CHANGED, end.error().kind());
+    assertEquals(
+        "s3://b/k changed during the download: part 1 has ETag \"v2\", the others \"v1\"",
+        end.error().message());
+  }
+
+  private void complete(JobCompleted completed) throws Exception {
+    coordinator.onCompleted(completed, out);
+  }
+
+  private List<GetObjectJob> jobs() {
+    return sent.stream()
+        .filter(GetObjectJob.class::isInstance)
+        .map(GetObjectJob.class::cast)
+        .toList();
+  }
+
+  private TransferUpdate lastUpdate() {
+    List<TransferUpdate> updates =
+        sent.stream()
+            .filter(TransferUpdate.class::isInstance)
+            .map(TransferUpdate.class::cast)
+            .toList();
+    assertFalse(updates.isEmpty(), "nothing published: " + sent);
+    return updates.get(updates.size() - 1);
+  }
+
+  /**
+   * A session that makes Artemis's own messages and destinations, and whose producer decodes what
+   * it is given to send into {@link #sent}.
+   */
+  private Session recordingSession() {
+    MessageProducer producer =
+        proxy(
+            MessageProducer.class,
+            (method, args) -> {
+              if (method.equals("send") && args.length == 2 && args[1] instanceof Message m) {
+                sent.add(WireCodec.decode(m));
+                return null;
+              }
+              throw new UnsupportedOperationException(method);
+            });
+    return proxy(
+        Session.class,
+        (method, args) ->
+            switch (method) {
+              case "createMapMessage" -> mapMessage();
+              case "createProducer" -> producer;
+              case "createQueue" -> new ActiveMQQueue((String) args[0]);
+              case "createTopic" -> new ActiveMQTopic((String) args[0]);
+              default -> throw new UnsupportedOperationException(method);
+            });
+  }
+
+  /**
+   * A MapMessage held in two maps, properties and body: enough for {@link WireCodec} both ways,
+   * which keeps each value's type.
+   */
+  private static MapMessage mapMessage() {
+    Map<String, Object> properties = new HashMap<>();
+    Map<String, Object> body = new HashMap<>();
+    return proxy(
+        MapMessage.class,
+        (method, args) -> {
+          boolean property = method.endsWith("Property");
+          Map<String, Object> map = property ? properties : body;
+          if (method.startsWith("set") && args.length == 2) {
+            map.put((String) args[0], args[1]);
+            return null;
+          }
+          if (method.startsWith("get") && args != null && args.length == 1) {
+            return map.get((String) args[0]);
+          }
+          return switch (method) {
+            case "propertyExists" -> properties.containsKey((String) args[0]);
+            case "itemExists" -> body.containsKey((String) args[0]);
+            case "getMapNames" -> Collections.enumeration(body.keySet());
+            default -> throw new UnsupportedOperationException(method);
+          };
+        });
+  }
+
+  private interface Answer {
+    Object answer(String method, Object[] args) throws Exception;
+  }
+
+  private static <T> T proxy(Class<T> type, Answer answer) {
+    return type.cast(
+        Proxy.newProxyInstance(
+            TransferCoordinatorTest.class.getClassLoader(),
+            new Class<?>[] {type},
+            (p, method, args) -> answer.answer(method.getName(), args)));
+  }
+}
