@@ -18,6 +18,13 @@ public final class ConsumerLoop implements Runnable {
   /** Handles one message; runs on the loop's thread and sends through the loop's session. */
   public interface Handler {
     void handle(Message message) throws Exception;
+
+    /**
+     * The transaction of the message just handled was rolled back: what the handler sent is gone,
+     * and the message will be delivered again. A handler that keeps state of its own undoes here
+     * what it changed for that message.
+     */
+    default void rolledBack() {}
   }
 
   /** Makes the handler once the loop's session exists. */
@@ -83,10 +90,12 @@ public final class ConsumerLoop implements Runnable {
           session.commit();
         } catch (JMSException e) {
           rollbackQuietly(session);
+          handler.rolledBack();
           throw e;
         } catch (Exception e) {
           log.error("queue={} handling failed; the message will be delivered again", queue, e);
           rollbackQuietly(session);
+          handler.rolledBack();
         }
       }
     }

@@ -39,7 +39,17 @@ final class RequestHandler {
   }
 
   ConsumerLoop.Handler resultHandlerFor(Outbox out) {
-    return message -> onResult(message, out);
+    return new ConsumerLoop.Handler() {
+      @Override
+      public void handle(Message message) throws JMSException {
+        onResult(message, out);
+      }
+
+      @Override
+      public void rolledBack() {
+        coordinator.rolledBack();
+      }
+    };
   }
 
   private void onRequest(Message message, Outbox out) throws JMSException {

@@ -42,6 +42,13 @@ final class TransferCoordinator {
 
   private final Set<TransferId> cancelledBeforeStart = Collections.newSetFromMap(bounded());
 
+  /**
+   * The transfer whose other parts the result in hand planned, until that result's transaction
+   * commits (the next result) or is rolled back ({@link #rolledBack}). Results come one at a time,
+   * on one thread.
+   */
+  private TransferRecord plannedInTransaction;
+
   TransferCoordinator(ProcessTransferConfig config) {
     this.config = config;
   }
@@ -76,6 +83,7 @@ final class TransferCoordinator {
 
   void onCompleted(JobCompleted completed, Outbox out) throws JMSException {
     synchronized (lock) {
+      plannedInTransaction = null;
       TransferRecord record = active.get(completed.transferId());
       if (record == null) {
         return; // late or duplicate result of a transfer that already ended
@@ -141,6 +149,7 @@ final class TransferCoordinator {
    */
   void onSizeLearned(SizeLearned learned, Outbox out) throws JMSException {
     synchronized (lock) {
+      plannedInTransaction = null;
       TransferRecord record = active.get(learned.transferId());
       if (record == null || record.sizeKnown()) {
         return; // the transfer ended, or the size came already (a first part fetched again)
@@ -189,9 +198,27 @@ final class TransferCoordinator {
     List<PartPlan.Part> rest =
         PartPlan.rest(size, firstBytes, config.multipartThreshold(), config.multipartChunksize());
     record.sizeLearned(size, rest.size());
+    plannedInTransaction = record;
     log.info("transferId={} size={} parts={}", record.id, size, record.partsExpected());
     for (PartPlan.Part part : rest) {
       out.sendJob(record.job(part));
+    }
+  }
+
+  /**
+   * The transaction of the result just handled was rolled back, and the result will come again.
+   * Parts it planned were never sent: the transfer forgets the size, so that the result plans them
+   * again. The rest of what it changed may stand: a part is counted once however often its result
+   * comes, and an outcome whose publication was lost is answered when the client asks ({@link
+   * #query}).
+   */
+  void rolledBack() {
+    synchronized (lock) {
+      if (plannedInTransaction != null) {
+        log.info("transferId={} planning rolled back; planning again", plannedInTransaction.id);
+        plannedInTransaction.sizeForgotten();
+        plannedInTransaction = null;
+      }
     }
   }
 

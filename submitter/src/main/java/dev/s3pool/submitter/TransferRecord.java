@@ -76,6 +76,12 @@ final class TransferRecord {
     partsExpected = 1 + moreParts;
   }
 
+  /** Back to an unknown size: the jobs planned from it were rolled back, never sent. */
+  void sizeForgotten() {
+    totalBytes = -1;
+    partsExpected = 1;
+  }
+
   /** The GET job for {@code part}; the first part of an unknown size learns it. */
   GetObjectJob job(PartPlan.Part part) {
     return new GetObjectJob(

@@ -161,6 +161,48 @@ class TransferCoordinatorTest {
         end.error().message());
   }
 
+  @Test
+  void rolledBack_afterSizeLearned_theMessageDeliveredAgainPlansAgain() throws Exception {
+    SizeLearned learned = new SizeLearned(ID, SIZE, CHUNK, ETAG, "w");
+    coordinator.onSizeLearned(learned, out);
+    assertEquals(3, jobs().size());
+    sent.clear();
+
+    coordinator.rolledBack(); // the three jobs were never sent
+    coordinator.onSizeLearned(learned, out);
+
+    assertEquals(List.of(1, 2, 3), jobs().stream().map(GetObjectJob::partIndex).toList());
+  }
+
+  @Test
+  void rolledBack_afterTheFirstPartsResult_plannedAgainAndCountedOnce() throws Exception {
+    JobCompleted first = new JobCompleted(ID, 0, CHUNK, SIZE, ETAG, "w");
+    complete(first);
+    sent.clear();
+
+    coordinator.rolledBack();
+    complete(first);
+    assertEquals(List.of(1, 2, 3), jobs().stream().map(GetObjectJob::partIndex).toList());
+    complete(new JobCompleted(ID, 1, CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 2, CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 3, SIZE - 3 * CHUNK, ETAG, "w"));
+
+    assertEquals(TransferStatus.SUCCEEDED, lastUpdate().status());
+    assertEquals(SIZE, lastUpdate().bytesDone(), "the first part counted once");
+  }
+
+  @Test
+  void rolledBack_ofAResultThatPlannedNothing_changesNothing() throws Exception {
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    complete(new JobCompleted(ID, 1, CHUNK, ETAG, "w"));
+    sent.clear();
+
+    coordinator.rolledBack();
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+
+    assertEquals(List.of(), sent, "the plan committed with the earlier message stands");
+  }
+
   private void complete(JobCompleted completed) throws Exception {
     coordinator.onCompleted(completed, out);
   }
