@@ -41,11 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  * grow with them.
  *
  * <p>Workload: {@value #LARGE_OBJECTS} objects of 16 MiB in 1 MiB chunks (64 ranged GETs) and
- * {@value #SMALL_OBJECTS} objects of 64 KiB (one GET each), all submitted at once, each with its
- * HeadObject (delayed too). Per worker count: a warm-up run of the whole workload (JVM start and
- * JIT excluded from the timing), then {@value #RUNS} timed runs, each verified by SHA-256 and
- * deleted before the next. The table goes to standard output (failsafe keeps it in {@code
- * target/failsafe-reports/dev.s3pool.it.ScaleOutBenchmark-output.txt}) and to {@code
+ * {@value #SMALL_OBJECTS} objects of 64 KiB (one GET each), all submitted at once; no HeadObject
+ * (each object's first GET tells its size). Per worker count: a warm-up run of the whole workload
+ * (JVM start and JIT excluded from the timing), then {@value #RUNS} timed runs, each verified by
+ * SHA-256 and deleted before the next. The table goes to standard output (failsafe keeps it in
+ * {@code target/failsafe-reports/dev.s3pool.it.ScaleOutBenchmark-output.txt}) and to {@code
  * integration-tests/target/scale-out.md}: median wall time, MB/s (MB = 10^6 bytes), speed-up over
  * one worker, the most GET bodies the proxy relayed at once, and how busy the cores were during the
  * runs, by the benchmark's own processes and by the whole machine (medians). The last two tell
