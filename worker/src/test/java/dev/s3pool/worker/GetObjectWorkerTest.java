@@ -210,6 +210,42 @@ class GetObjectWorkerTest {
   }
 
   @Test
+  void run_tempFileGoneMidBody_stopsReadingAndReportsNothing() {
+    int smallBuffer = 4096;
+    GetObjectWorker small =
+        new GetObjectWorker(s3, "worker-test", learned -> {}, Duration.ofMillis(1), smallBuffer);
+    int[] delivered = new int[1];
+    s3.respond(
+        () ->
+            new InputStream() {
+              @Override
+              public int read() {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public int read(byte[] into, int offset, int length) throws IOException {
+                if (delivered[0] >= LENGTH) {
+                  return -1;
+                }
+                if (delivered[0] >= 100_000) {
+                  Files.deleteIfExists(temp); // the transfer was cancelled meanwhile
+                }
+                int n = Math.min(length, LENGTH - delivered[0]);
+                System.arraycopy(part, delivered[0], into, offset, n);
+                delivered[0] += n;
+                return n;
+              }
+            });
+
+    assertNull(small.run(job()), "a part of an ended transfer reports nothing");
+    assertTrue(
+        delivered[0] <= 100_000 + (GetObjectWorker.WRITES_BETWEEN_CHECKS + 1) * smallBuffer,
+        "read " + delivered[0] + " of " + LENGTH + " bytes after the file was gone");
+    assertEquals(1, s3.requests.size(), "no retry");
+  }
+
+  @Test
   void run_requestCarriesRangeIfMatchAndExtraArgs() {
     s3.respond(() -> new ByteArrayInputStream(part));
 
