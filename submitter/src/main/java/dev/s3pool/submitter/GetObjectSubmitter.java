@@ -49,8 +49,9 @@ final class GetObjectSubmitter {
 
   /**
    * Handles one request; everything it sends goes out when the caller commits. With expectedSize
-   * the whole plan goes out at once; without, one GET of the first chunk, whose response tells the
-   * size (no HeadObject), and the coordinator plans the rest when that part is in.
+   * the whole plan is made at once and its first jobs go out (the coordinator sends the others with
+   * the first result); without, one GET of the first chunk, whose response tells the size (no
+   * HeadObject), and the coordinator plans the rest when that part's response head is in.
    */
   void submit(DownloadFileRequest request, Destination replyTo, String correlationId, Outbox out)
       throws JMSException {
@@ -93,9 +94,8 @@ final class GetObjectSubmitter {
         request.key(),
         record.sizeKnown() ? record.totalBytes() : "unknown",
         record.sizeKnown() ? parts.size() : "unknown");
-    for (PartPlan.Part part : parts) {
-      out.sendJob(record.job(part));
-    }
+    record.toSend(parts);
+    coordinator.sendFirstJobs(record, out);
   }
 
   private void refuseIfCancelled(DownloadFileRequest request) throws Refused {

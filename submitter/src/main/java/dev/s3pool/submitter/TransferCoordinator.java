@@ -43,14 +43,48 @@ final class TransferCoordinator {
   private final Set<TransferId> cancelledBeforeStart = Collections.newSetFromMap(bounded());
 
   /**
-   * The transfer whose other parts the result in hand planned, until that result's transaction
-   * commits (the next result) or is rolled back ({@link #rolledBack}). Results come one at a time,
+   * The transfer the result in hand concerns, and its plan before that result: what {@link
+   * #rolledBack} restores if the result's transaction does not commit. Results come one at a time,
    * on one thread.
    */
-  private TransferRecord plannedInTransaction;
+  private TransferRecord touched;
+
+  private TransferRecord.Plan touchedPlan;
 
   TransferCoordinator(ProcessTransferConfig config) {
     this.config = config;
+  }
+
+  /**
+   * How many of a transfer's jobs go out in the transaction that plans them; the others follow with
+   * the transaction of the transfer's next result. A commit of 127 jobs (a 1 GiB object) takes
+   * 70–90 ms in a fresh JVM, and the worker threads would wait for all of it. As many as the fleet
+   * runs at once ({@code maxRequestProcesses}) keeps them busy meanwhile.
+   */
+  int firstJobs() {
+    return config.maxRequestProcesses();
+  }
+
+  /**
+   * Sends the first jobs of a transfer the submitter planned in full (its size was given), in the
+   * request's transaction; the others go out with the transfer's first result.
+   */
+  void sendFirstJobs(TransferRecord record, Outbox out) throws JMSException {
+    synchronized (lock) {
+      sendUnsent(record, firstJobs(), out);
+    }
+  }
+
+  private void sendUnsent(TransferRecord record, int max, Outbox out) throws JMSException {
+    for (PartPlan.Part part : record.takeUnsent(max)) {
+      out.sendJob(record.job(part));
+    }
+  }
+
+  /** Remembers {@code record}'s plan before the result in hand changes it. */
+  private void touch(TransferRecord record) {
+    touched = record;
+    touchedPlan = record == null ? null : record.plan();
   }
 
   /**
@@ -83,18 +117,18 @@ final class TransferCoordinator {
 
   void onCompleted(JobCompleted completed, Outbox out) throws JMSException {
     synchronized (lock) {
-      plannedInTransaction = null;
       TransferRecord record = active.get(completed.transferId());
+      touch(record);
       if (record == null) {
         return; // late or duplicate result of a transfer that already ended
       }
       if (failedOnOtherVersion(record, completed.partIndex(), completed.etag(), out)) {
         return;
       }
-      if (completed.objectSize() >= 0) {
-        if (!record.sizeKnown()) {
-          planRest(record, completed.objectSize(), completed.bytes(), out);
-        } else if (completed.objectSize() != record.totalBytes()) {
+      if (completed.objectSize() >= 0 && !record.sizeKnown()) {
+        planRest(record, completed.objectSize(), completed.bytes(), out);
+      } else {
+        if (completed.objectSize() >= 0 && completed.objectSize() != record.totalBytes()) {
           objectChanged(
               record,
               "it is "
@@ -105,6 +139,7 @@ final class TransferCoordinator {
               out);
           return;
         }
+        sendUnsent(record, Integer.MAX_VALUE, out);
       }
       if (!record.markPartDone(completed.partIndex(), completed.bytes())) {
         log.debug(
@@ -149,10 +184,14 @@ final class TransferCoordinator {
    */
   void onSizeLearned(SizeLearned learned, Outbox out) throws JMSException {
     synchronized (lock) {
-      plannedInTransaction = null;
       TransferRecord record = active.get(learned.transferId());
-      if (record == null || record.sizeKnown()) {
-        return; // the transfer ended, or the size came already (a first part fetched again)
+      touch(record);
+      if (record == null) {
+        return; // the transfer ended
+      }
+      if (record.sizeKnown()) {
+        sendUnsent(record, Integer.MAX_VALUE, out); // the size came already: a first part again
+        return;
       }
       if (failedOnOtherVersion(record, 0, learned.etag(), out)) {
         return;
@@ -190,34 +229,32 @@ final class TransferCoordinator {
 
   /**
    * The object's size is known from its first part, which delivers bytes [0, {@code firstBytes}):
-   * the other parts go out in the current transaction, with the first part's ETag as their
-   * If-Match.
+   * the first of the other parts go out in the current transaction ({@link #firstJobs}), with the
+   * first part's ETag as their If-Match, the others with the next result.
    */
   private void planRest(TransferRecord record, long size, long firstBytes, Outbox out)
       throws JMSException {
     List<PartPlan.Part> rest =
         PartPlan.rest(size, firstBytes, config.multipartThreshold(), config.multipartChunksize());
     record.sizeLearned(size, rest.size());
-    plannedInTransaction = record;
+    record.toSend(rest);
     log.info("transferId={} size={} parts={}", record.id, size, record.partsExpected());
-    for (PartPlan.Part part : rest) {
-      out.sendJob(record.job(part));
-    }
+    sendUnsent(record, firstJobs(), out);
   }
 
   /**
    * The transaction of the result just handled was rolled back, and the result will come again.
-   * Parts it planned were never sent: the transfer forgets the size, so that the result plans them
-   * again. The rest of what it changed may stand: a part is counted once however often its result
-   * comes, and an outcome whose publication was lost is answered when the client asks ({@link
-   * #query}).
+   * Jobs it planned or sent never went out: the transfer's plan goes back to what it was, so that
+   * the result plans and sends them again. The rest of what it changed may stand: a part is counted
+   * once however often its result comes, and an outcome whose publication was lost is answered when
+   * the client asks ({@link #query}).
    */
   void rolledBack() {
     synchronized (lock) {
-      if (plannedInTransaction != null) {
-        log.info("transferId={} planning rolled back; planning again", plannedInTransaction.id);
-        plannedInTransaction.sizeForgotten();
-        plannedInTransaction = null;
+      if (touched != null) {
+        log.info("transferId={} result rolled back; its jobs will be sent again", touched.id);
+        touched.restore(touchedPlan);
+        touch(null);
       }
     }
   }

@@ -9,6 +9,7 @@ import dev.s3pool.wire.TransferUpdate;
 import jakarta.jms.Destination;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * One row of the state table: what the coordinator knows of a transfer. Guarded by the {@link
@@ -31,6 +32,21 @@ final class TransferRecord {
   private String etag;
   private TransferStatus status = TransferStatus.IN_PROGRESS;
   private TransferError error;
+
+  /** Planned parts whose jobs have not been sent yet: {@code unsent} from {@code unsentFrom}. */
+  private List<PartPlan.Part> unsent = List.of();
+
+  private int unsentFrom;
+
+  /**
+   * What a rollback must restore: the size and part count, and which planned jobs were sent.
+   *
+   * @param totalBytes the size, or -1
+   * @param partsExpected how many parts
+   * @param unsent the planned parts
+   * @param unsentFrom the first of them not sent
+   */
+  record Plan(long totalBytes, int partsExpected, List<PartPlan.Part> unsent, int unsentFrom) {}
 
   /**
    * @param totalBytes the object's size, or -1 until the first part has read it
@@ -76,10 +92,30 @@ final class TransferRecord {
     partsExpected = 1 + moreParts;
   }
 
-  /** Back to an unknown size: the jobs planned from it were rolled back, never sent. */
-  void sizeForgotten() {
-    totalBytes = -1;
-    partsExpected = 1;
+  /** These parts' jobs are to be sent, a few now and the others later ({@link #takeUnsent}). */
+  void toSend(List<PartPlan.Part> parts) {
+    unsent = parts;
+    unsentFrom = 0;
+  }
+
+  /** Up to {@code max} planned parts whose jobs were not sent yet; they count as sent now. */
+  List<PartPlan.Part> takeUnsent(int max) {
+    int to = (int) Math.min(unsent.size(), (long) unsentFrom + max);
+    List<PartPlan.Part> taken = unsent.subList(unsentFrom, to);
+    unsentFrom = to;
+    return taken;
+  }
+
+  Plan plan() {
+    return new Plan(totalBytes, partsExpected, unsent, unsentFrom);
+  }
+
+  /** Back to {@code plan}: the jobs planned or sent since were rolled back, never sent. */
+  void restore(Plan plan) {
+    totalBytes = plan.totalBytes();
+    partsExpected = plan.partsExpected();
+    unsent = plan.unsent();
+    unsentFrom = plan.unsentFrom();
   }
 
   /** The GET job for {@code part}; the first part of an unknown size learns it. */

@@ -49,20 +49,33 @@ class TransferCoordinatorTest {
 
   @TempDir Path dir;
   private final List<WireMessage> sent = new ArrayList<>();
-  private final TransferCoordinator coordinator =
-      new TransferCoordinator(
-          ProcessTransferConfig.builder()
-              .multipartThreshold(CHUNK)
-              .multipartChunksize(CHUNK)
-              .build());
+  private TransferCoordinator coordinator;
   private Outbox out;
   private TransferRecord record;
 
   @BeforeEach
   void setUp() throws JMSException, IOException {
     out = new Outbox(recordingSession());
+    start(10, -1);
+  }
+
+  /**
+   * A coordinator whose fleet runs {@code maxRequestProcesses} GETs at once, with {@link #record}
+   * registered: of unknown size ({@code size} -1, one part planned), or planned in full.
+   */
+  private void start(int maxRequestProcesses, long size) throws IOException {
+    coordinator =
+        new TransferCoordinator(
+            ProcessTransferConfig.builder()
+                .multipartThreshold(CHUNK)
+                .multipartChunksize(CHUNK)
+                .maxRequestProcesses(maxRequestProcesses)
+                .build());
     Path target = dir.resolve("object.bin");
-    Path temp = Files.createFile(dir.resolve("object.bin.t-1"));
+    Path temp = dir.resolve("object.bin.t-1");
+    Files.write(temp, new byte[0]);
+    List<PartPlan.Part> parts =
+        size < 0 ? List.of(PartPlan.firstOfUnknownSize(CHUNK)) : PartPlan.split(size, CHUNK, CHUNK);
     record =
         new TransferRecord(
             new DownloadFileRequest(ID, "b", "k", target.toString(), Map.of(), null, null),
@@ -71,8 +84,9 @@ class TransferCoordinatorTest {
             temp,
             target,
             null,
-            -1,
-            1);
+            size,
+            parts.size());
+    record.toSend(parts);
     assertTrue(coordinator.register(record));
   }
 
@@ -201,6 +215,60 @@ class TransferCoordinatorTest {
     coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
 
     assertEquals(List.of(), sent, "the plan committed with the earlier message stands");
+  }
+
+  @Test
+  void plan_largerThanTheFleet_firstJobsAtOnce_theOthersWithTheNextResult() throws Exception {
+    start(2, -1);
+
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+
+    assertEquals(List.of(1, 2), partsSent(), "as many as the fleet runs at once");
+    sent.clear();
+    complete(new JobCompleted(ID, 0, CHUNK, SIZE, ETAG, "w"));
+    assertEquals(List.of(3), partsSent(), "the others with the next result");
+    sent.clear();
+    complete(new JobCompleted(ID, 1, CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 2, CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 3, SIZE - 3 * CHUNK, ETAG, "w"));
+
+    assertEquals(List.of(), partsSent(), "each job sent once");
+    assertEquals(TransferStatus.SUCCEEDED, lastUpdate().status());
+  }
+
+  @Test
+  void plan_ofAGivenSize_firstJobsFromTheRequest_theOthersWithTheFirstResult() throws Exception {
+    start(2, SIZE);
+
+    coordinator.sendFirstJobs(record, out);
+
+    assertEquals(List.of(0, 1), partsSent());
+    sent.clear();
+    complete(new JobCompleted(ID, 1, CHUNK, ETAG, "w"));
+    assertEquals(List.of(2, 3), partsSent());
+  }
+
+  @Test
+  void rolledBack_aResultThatSentTheOtherJobs_sendsThemAgain() throws Exception {
+    start(2, -1);
+    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    JobCompleted first = new JobCompleted(ID, 0, CHUNK, SIZE, ETAG, "w");
+    complete(first);
+    sent.clear();
+
+    coordinator.rolledBack();
+    complete(first);
+
+    assertEquals(List.of(3), partsSent());
+    complete(new JobCompleted(ID, 1, CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 2, CHUNK, ETAG, "w"));
+    complete(new JobCompleted(ID, 3, SIZE - 3 * CHUNK, ETAG, "w"));
+    assertEquals(TransferStatus.SUCCEEDED, lastUpdate().status());
+    assertEquals(SIZE, lastUpdate().bytesDone(), "the first part counted once");
+  }
+
+  private List<Integer> partsSent() {
+    return jobs().stream().map(GetObjectJob::partIndex).toList();
   }
 
   private void complete(JobCompleted completed) throws Exception {
