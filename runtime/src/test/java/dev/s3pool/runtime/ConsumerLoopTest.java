@@ -20,25 +20,9 @@ class ConsumerLoopTest {
 
   @Test
   void commitFails_rollsBackAndTellsTheHandler() {
-    ConsumerLoop[] loop = new ConsumerLoop[1];
-    loop[0] =
-        new ConsumerLoop(
-            connection(new JMSException("connection lost"), () -> loop[0].stop()),
-            "queue",
-            session ->
-                new ConsumerLoop.Handler() {
-                  @Override
-                  public void handle(Message m) {
-                    events.add("handle");
-                  }
+    ConsumerLoop loop = loop(new JMSException("connection lost"), null);
 
-                  @Override
-                  public void rolledBack() {
-                    events.add("rolledBack");
-                  }
-                });
-
-    loop[0].run();
+    loop.run();
 
     // The loop then opens a new session (after a pause), as after a lost connection.
     assertEquals(List.of("handle", "commit", "rollback", "rolledBack", "close", "close"), events);
@@ -46,17 +30,31 @@ class ConsumerLoopTest {
 
   @Test
   void handlerThrows_rollsBackAndTellsTheHandler() {
+    ConsumerLoop loop = loop(null, new IllegalStateException("bad message"));
+
+    loop.run();
+
+    assertEquals(List.of("handle", "rollback", "rolledBack", "close"), events);
+  }
+
+  /**
+   * A loop over {@link #connection} whose handler records its calls and throws {@code
+   * handlerFailure} if not null; it stops once the message is handled and the queue is empty.
+   */
+  private ConsumerLoop loop(JMSException commitFailure, RuntimeException handlerFailure) {
     ConsumerLoop[] loop = new ConsumerLoop[1];
     loop[0] =
         new ConsumerLoop(
-            connection(null, () -> loop[0].stop()),
+            connection(commitFailure, () -> loop[0].stop()),
             "queue",
             session ->
                 new ConsumerLoop.Handler() {
                   @Override
                   public void handle(Message m) {
                     events.add("handle");
-                    throw new IllegalStateException("bad message");
+                    if (handlerFailure != null) {
+                      throw handlerFailure;
+                    }
                   }
 
                   @Override
@@ -64,10 +62,7 @@ class ConsumerLoopTest {
                     events.add("rolledBack");
                   }
                 });
-
-    loop[0].run();
-
-    assertEquals(List.of("handle", "rollback", "rolledBack", "close"), events);
+    return loop[0];
   }
 
   /**
