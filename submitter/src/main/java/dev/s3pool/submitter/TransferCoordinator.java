@@ -178,9 +178,10 @@ final class TransferCoordinator {
 
   /**
    * The first part of an object of unknown size has its response head and tells the size, before
-   * its body is written: the other parts go out now, in the transaction that takes this message.
-   * Later the part's own result finds the size known. A first part that ends without this message
-   * plans the rest from its result instead ({@link #onCompleted}).
+   * its body is written: the other parts are planned now, and the first of them go out in the
+   * transaction that takes this message ({@link #planRest}). Later the part's own result finds the
+   * size known and sends the others. A first part that ends without this message plans the rest
+   * from its result instead ({@link #onCompleted}).
    */
   void onSizeLearned(SizeLearned learned, Outbox out) throws JMSException {
     synchronized (lock) {
