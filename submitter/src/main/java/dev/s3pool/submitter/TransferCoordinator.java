@@ -237,8 +237,7 @@ final class TransferCoordinator {
       throws JMSException {
     List<PartPlan.Part> rest =
         PartPlan.rest(size, firstBytes, config.multipartThreshold(), config.multipartChunksize());
-    record.sizeLearned(size, rest.size());
-    record.toSend(rest);
+    record.sizeLearned(size, rest);
     log.info("transferId={} size={} parts={}", record.id, size, record.partsExpected());
     sendUnsent(record, firstJobs(), out);
   }

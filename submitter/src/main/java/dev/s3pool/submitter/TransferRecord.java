@@ -86,10 +86,11 @@ final class TransferRecord {
     return totalBytes >= 0;
   }
 
-  /** The first part has read the object's size; {@code moreParts} GETs will follow it. */
-  void sizeLearned(long size, int moreParts) {
+  /** The first part has read the object's size; the {@code rest} of the parts will follow it. */
+  void sizeLearned(long size, List<PartPlan.Part> rest) {
     totalBytes = size;
-    partsExpected = 1 + moreParts;
+    partsExpected = 1 + rest.size();
+    toSend(rest);
   }
 
   /** These parts' jobs are to be sent, a few now and the others later ({@link #takeUnsent}). */

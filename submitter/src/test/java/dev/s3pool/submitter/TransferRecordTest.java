@@ -32,7 +32,7 @@ class TransferRecordTest {
     assertEquals(0, first.partCount());
 
     assertNull(unknown.etagMismatch("\"e\""));
-    unknown.sizeLearned(20, 2);
+    unknown.sizeLearned(20, PartPlan.rest(20, 8, 8, 8));
     GetObjectJob second = unknown.job(PartPlan.rest(20, 8, 8, 8).get(0));
 
     assertEquals(20, unknown.update().totalBytes());
