@@ -109,6 +109,17 @@ client_cmd() { # client endpoint workload dest; CLIENT-warm: the same, timed on 
   esac
 }
 
+# A JDK 25 or later for s3pool-cp-jdkN (below), if there is one
+JDK_NEW="${JDK_NEW:-}" JDK_NEW_FEATURE=
+for j in ${JDK_NEW:-/usr/lib/jvm/*}; do
+  f="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || true)"
+  if [[ -x "$j/bin/java" && -n "$f" ]] && ((f >= 25)); then
+    JDK_NEW="$j" JDK_NEW_FEATURE="$f"
+    break
+  fi
+  JDK_NEW=
+done
+
 results="$out/results.jsonl"
 : >"$results"
 # 4. Runs: round-robin over clients inside each run, fresh output directory each time
@@ -139,10 +150,13 @@ for server in $SERVERS; do
   # 5. Cold start: one 1-byte object, s3pool cp (JVMs included) vs the reference, round-robin;
   # then s3pool-cp-fleet: cp --broker to a fleet started before its runs (the fleet's JVMs are not
   # measured, only the cp command's)
+  # s3pool-cp-jdkN: the same cp on a JDK 25 or later when the machine has one (JDK_NEW, else the
+  # first under /usr/lib/jvm), where the launcher and the children use AOT caches.
   if [[ $COLD == 1 ]]; then
     cold_cmd() { # client
       case $1 in
         s3pool-cp) echo "$root/s3pool cp s3://bench/w0/one-byte.bin $out/dl/ --endpoint-url ${endpoint[$server]} --region us-east-1" ;;
+        s3pool-cp-jdk*) echo "env JAVA_HOME=$JDK_NEW $(cold_cmd s3pool-cp)" ;;
         s3pool-cp-fleet) echo "$root/s3pool cp s3://bench/w0/one-byte.bin $out/dl/ --broker $broker_url" ;;
         *) client_cmd reference "${endpoint[$server]}" w0 "$out/dl" ;;
       esac
@@ -156,6 +170,8 @@ for server in $SERVERS; do
           if ((run < 1)); then
             log "$server cold 1-byte warm-up: $c"
             "${cmd[@]}" >"$out/client.log" 2>&1 || true
+            # On Java 25 the run after the recording one makes the launcher's AOT cache.
+            [[ $c == s3pool-cp-jdk* ]] && { "${cmd[@]}" >"$out/client.log" 2>&1 || true; }
             continue
           fi
           log "$server cold 1-byte run $run: $c"
@@ -166,7 +182,7 @@ for server in $SERVERS; do
         done
       done
     }
-    cold_runs reference s3pool-cp
+    cold_runs reference s3pool-cp ${JDK_NEW:+"s3pool-cp-jdk$JDK_NEW_FEATURE"}
 
     broker_url="tcp://127.0.0.1:$((PORT + 1))"
     fleet=()

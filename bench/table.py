@@ -63,6 +63,10 @@ if cold:
         print()
         print("s3pool-cp-fleet: `./s3pool cp --broker` to a fleet (broker, submitter, worker) started before")
         print("the runs; only the cp command's JVM starts, and only it is measured.")
+    for c in sorted({c for (_, _, c) in cold if c.startswith("s3pool-cp-jdk")}):
+        print()
+        print(f"{c}: the same `./s3pool cp` on JDK {c[len('s3pool-cp-jdk'):]} (JAVA_HOME), where the launcher's JVM")
+        print("and the children use AOT caches instead of class-data archives.")
 
 # The targets of the performance issue, checked against these medians (nginx, the near-free server).
 def rate(w, c, s="nginx"):
@@ -93,6 +97,9 @@ if w1 and w3:
 cold_me, cold_ref = g.get(("w0", "nginx", "s3pool-cp")), g.get(("w0", "nginx", "reference"))
 if cold_me and cold_ref:
     checks.append(("1-byte cp wall s ≤ 1.5 × reference (lower is better)", -med(cold_me, "wall_s"), -1.5 * med(cold_ref, "wall_s")))
+for (w, s, c), rs in sorted(g.items()):
+    if w == "w0" and s == "nginx" and c.startswith("s3pool-cp-jdk") and cold_ref:
+        checks.append((f"1-byte cp on JDK {c[len('s3pool-cp-jdk'):]} wall s ≤ 1.5 × reference (not the default JDK here)", -med(rs, "wall_s"), -1.5 * med(cold_ref, "wall_s")))
 if checks:
     print()
     print("Targets (nginx medians; for memory and cold start lower is better):")

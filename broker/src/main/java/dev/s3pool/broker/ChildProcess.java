@@ -78,8 +78,9 @@ final class ChildProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Ds3pool.role=" + role);
-    command.addAll(defaultJvmOptions(Runtime.version().feature()));
-    ClassDataArchive.Plan archive = ClassDataArchive.plan(role);
+    List<String> defaults = defaultJvmOptions(Runtime.version().feature());
+    command.addAll(defaults);
+    ClassDataArchive.Plan archive = ClassDataArchive.plan(role, defaults);
     command.addAll(archive.jvmOptions());
     command.add("-D" + LOG_LEVEL_PROPERTY + "=" + System.getProperty(LOG_LEVEL_PROPERTY, "warn"));
     // The rest of the parent's logging set-up (date format, per-logger levels) applies too.
@@ -162,14 +163,16 @@ final class ChildProcess {
     }
   }
 
-  /** Once the child has exited: the class-data archive it wrote at exit, if any, goes in place. */
-  private void publishArchive() {
-    synchronized (this) {
-      if (archiveDump == null || archivePublished || process.isAlive()) {
-        return;
-      }
-      archivePublished = true;
+  /**
+   * Once the child has exited: the class-data archive it wrote at exit, if any, goes in place. A
+   * second caller waits for the first (on Java 25 that runs a JVM), so that {@link #awaitExit}
+   * returns with nothing of this child left running.
+   */
+  private synchronized void publishArchive() {
+    if (archiveDump == null || archivePublished || process.isAlive()) {
+      return;
     }
+    archivePublished = true;
     archiveDump.publish();
   }
 

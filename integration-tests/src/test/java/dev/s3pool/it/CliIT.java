@@ -3,6 +3,7 @@ package dev.s3pool.it;
 import static dev.s3pool.ProcessTransferConfig.MiB;
 import static dev.s3pool.it.TestFiles.assertHoldsExactly;
 import static dev.s3pool.it.TestFiles.assertSameContent;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +20,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -238,11 +243,110 @@ class CliIT {
 
   /** The launcher's class-data archive for the cli role, its dumps and their markers. */
   private static List<Path> cliArchiveFiles(Path target) throws IOException {
+    return cliArchiveFiles(target, "jsa");
+  }
+
+  /** The same, of one kind: {@code jsa} (Java 17) or {@code aot} (Java 25). */
+  private static List<Path> cliArchiveFiles(Path target, String kind) throws IOException {
     try (Stream<Path> files = Files.list(target)) {
       return files
-          .filter(p -> p.getFileName().toString().matches("s3pool-cli-[0-9]+\\.jsa.*"))
+          .filter(p -> p.getFileName().toString().matches("s3pool-cli-[0-9]+\\." + kind + ".*"))
           .sorted()
           .toList();
+    }
+  }
+
+  /**
+   * On Java 25 the launcher's JVM and the children record what they load on the first {@code cp}
+   * and get an AOT cache made from it, quietly; later runs use it. Skipped without a JDK 25 or
+   * later (set {@code S3POOL_TEST_JDK}, else the first found under /usr/lib/jvm).
+   */
+  @Test
+  void aotCache_java25_madeQuietlyFromTheFirstCpAndUsedAfter() throws Exception {
+    Path jdk = newJdk(25);
+    Assumptions.assumeTrue(jdk != null, "no JDK 25 or later on this machine");
+    Path target = REPO_ROOT.resolve("cli").resolve("target");
+    for (Path p : cliArchiveFiles(target, "aot")) {
+      Files.delete(p);
+    }
+    Path cache = testDir.resolve("cache");
+    server.putObject(BUCKET, "cli/aot.bin", new byte[] {4, 5, 6});
+    Path downloads = Files.createDirectories(testDir.resolve("downloads"));
+    Map<String, String> env =
+        Map.of("JAVA_HOME", jdk.toString(), "XDG_CACHE_HOME", cache.toString());
+    String[] cp = {
+      "cp",
+      "s3://" + BUCKET + "/cli/aot.bin",
+      downloads + "/",
+      "--endpoint-url",
+      server.endpoint().toString()
+    };
+
+    Run first = s3pool(env, cp); // records; its children's caches are made when they exit
+    List<String> childCaches = fileNames(cache.resolve("s3pool").resolve("cds"));
+    Run second = s3pool(env, cp); // makes the launcher's cache from the first run's record
+    List<Path> cliCaches = cliArchiveFiles(target, "aot");
+    Map<String, String> logAot = new HashMap<>(env);
+    logAot.put("S3POOL_JAVA_OPTS", "-Xlog:aot=info");
+    Run third = s3pool(logAot, cp);
+
+    for (Run run : List.of(first, second)) {
+      assertEquals(0, run.exitCode(), run::describe);
+      assertEquals("", run.stderr(), run::describe);
+      assertEquals(1, run.stdout().lines().count(), run::describe); // the download line only
+    }
+    assertEquals(2, childCaches.size(), childCaches::toString);
+    assertTrue(
+        childCaches.stream().anyMatch(n -> n.matches("worker-\\w+\\.aot")), childCaches::toString);
+    assertTrue(
+        childCaches.stream().anyMatch(n -> n.matches("submitter-\\w+\\.aot")),
+        childCaches::toString);
+    assertEquals(
+        1, cliCaches.size(), () -> "one cache, and no record or marker left: " + cliCaches);
+    assertTrue(
+        cliCaches.get(0).getFileName().toString().matches("s3pool-cli-[0-9]+\\.aot"),
+        cliCaches::toString);
+    assertEquals(0, third.exitCode(), third::describe);
+    assertTrue(
+        third.stdout().lines().anyMatch(l -> l.contains("Using AOT-linked classes: true")),
+        third::describe);
+    assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(downloads.resolve("aot.bin")));
+  }
+
+  private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"(\\d+)");
+
+  /** A JDK of {@code feature} or later: {@code S3POOL_TEST_JDK}, else one in /usr/lib/jvm. */
+  private static Path newJdk(int feature) throws IOException {
+    List<Path> candidates = new ArrayList<>();
+    String given = System.getenv("S3POOL_TEST_JDK");
+    if (given != null && !given.isBlank()) {
+      candidates.add(Path.of(given));
+    } else if (Files.isDirectory(Path.of("/usr/lib/jvm"))) {
+      try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
+        jdks.sorted().forEach(candidates::add);
+      }
+    }
+    for (Path jdk : candidates) {
+      Path release = jdk.resolve("release");
+      if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/java"))) {
+        continue;
+      }
+      for (String line : Files.readAllLines(release)) {
+        Matcher m = JAVA_VERSION.matcher(line);
+        if (m.find() && Integer.parseInt(m.group(1)) >= feature) {
+          return jdk.toRealPath();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static List<String> fileNames(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 
