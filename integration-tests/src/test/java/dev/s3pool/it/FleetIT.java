@@ -153,6 +153,7 @@ class FleetIT {
       future.completion().get(60, SECONDS);
     }
 
+    fleet.awaitMessages(spy, 4L * objects);
     Map<String, Integer> perType = new TreeMap<>();
     for (Spied message : fleet.drain(spy)) {
       perType.merge(message.property("s3poolType"), 1, Integer::sum);

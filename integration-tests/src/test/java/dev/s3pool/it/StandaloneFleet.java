@@ -375,6 +375,18 @@ final class StandaloneFleet implements AutoCloseable {
         Destinations.MONITOR);
   }
 
+  /**
+   * Waits until {@code queue} holds at least {@code count} messages. A spy queue may count a
+   * message a moment after a consumer of another copy saw it: the client's future completes from
+   * the monitor topic's copy of the last outcome, perhaps before its diverted copy is counted here.
+   */
+  void awaitMessages(String queue, long count) {
+    await(
+        WAIT,
+        () -> messages(queue) + " of " + count + " messages on " + queue,
+        () -> messages(queue) >= count);
+  }
+
   /** Takes every message now in {@code queue}, each within a bounded wait. */
   List<Spied> drain(String queue) throws JMSException {
     long count = messages(queue);
