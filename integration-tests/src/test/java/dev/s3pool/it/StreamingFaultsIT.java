@@ -242,6 +242,34 @@ class StreamingFaultsIT {
     assertTrue(proxy.awaitNoActiveBodies(WAIT), "the workers closed the stalled connections");
   }
 
+  /**
+   * The workers sign and send their GETs themselves. S3Proxy checks every signature, and a GET it
+   * refused would be asked again through the SDK's client, so one GET per part shows that none was
+   * refused, for keys whose encoding is easy to get wrong.
+   */
+  @Test
+  void download_keysWithReservedAndNonAsciiCharacters_oneSignedGetPerPart() throws Exception {
+    List<String> keys =
+        List.of(
+            "odd keys/space+plus.bin",
+            "odd keys/\u00fcn\u00efc\u00f8d\u00e9 \u00a9.bin",
+            "odd keys/!$&'()*,;=:@~.bin",
+            "odd keys/100% done?#[].bin");
+    for (String key : keys) {
+      Path source = putRandomObject(key);
+      Path target = downloads.resolve(Path.of(key).getFileName().toString());
+      TransferFuture future = checks.track(downloader.downloadFile(BUCKET, key, target));
+      awaitDone(future);
+      future.result();
+      assertSameContent(source, target);
+    }
+
+    Map<RequestKey, Integer> gets =
+        proxy.requestsMatching(k -> k.method().equals("GET") && k.path().contains("/odd%20keys/"));
+    assertEquals(keys.size() * 4, gets.size(), "4 parts per key: " + gets);
+    assertTrue(gets.values().stream().allMatch(n -> n == 1), "one GET per part: " + gets);
+  }
+
   /** Generated content of {@link #SIZE} bytes, uploaded as {@code key}; returns the source file. */
   private static Path putRandomObject(String key) {
     Path source =

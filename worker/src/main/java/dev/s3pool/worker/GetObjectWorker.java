@@ -1,6 +1,5 @@
 package dev.s3pool.worker;
 
-import dev.s3pool.runtime.ExtraArgsMapping;
 import dev.s3pool.runtime.S3Errors;
 import dev.s3pool.wire.ErrorKind;
 import dev.s3pool.wire.GetObjectJob;
@@ -22,12 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -68,20 +62,24 @@ final class GetObjectWorker {
     void sizeLearned(SizeLearned learned);
   }
 
-  private final S3Client s3;
+  private final PartSource parts;
   private final String name;
   private final SizeListener sizeListener;
   private final RetryConfig retryConfig;
   private final byte[] buffer;
 
-  GetObjectWorker(S3Client s3, String name, SizeListener sizeListener, Duration retryWait) {
-    this(s3, name, sizeListener, retryWait, BUFFER_BYTES);
+  GetObjectWorker(PartSource parts, String name, SizeListener sizeListener, Duration retryWait) {
+    this(parts, name, sizeListener, retryWait, BUFFER_BYTES);
   }
 
   GetObjectWorker(
-      S3Client s3, String name, SizeListener sizeListener, Duration retryWait, int bufferBytes) {
+      PartSource parts,
+      String name,
+      SizeListener sizeListener,
+      Duration retryWait,
+      int bufferBytes) {
     this.buffer = new byte[bufferBytes];
-    this.s3 = s3;
+    this.parts = parts;
     this.name = name;
     this.sizeListener = sizeListener;
     this.retryConfig =
@@ -225,9 +223,9 @@ final class GetObjectWorker {
     } catch (NoSuchFileException e) {
       throw new TransferEndedException();
     }
-    ResponseInputStream<GetObjectResponse> response;
+    PartSource.PartResponse response;
     try {
-      response = s3.getObject(request(job));
+      response = parts.get(job);
     } catch (S3Exception e) {
       file.close();
       if (e.statusCode() == 416 && job.learnsSize()) {
@@ -239,22 +237,20 @@ final class GetObjectWorker {
       throw e;
     }
     try (file;
-        ResponseInputStream<GetObjectResponse> body = response) {
+        PartSource.PartResponse body = response) {
       long objectSize = job.learnsSize() ? announcedSize(job, body) : -1;
       // A server that ignores the Range sends the whole object (200, no Content-Range): all of it
       // is this part then.
       long length =
           !job.learnsSize()
               ? job.length()
-              : body.response().contentRange() == null
-                  ? objectSize
-                  : Math.min(job.length(), objectSize);
+              : body.contentRange() == null ? objectSize : Math.min(job.length(), objectSize);
       if (!job.learnsSize()) {
         checkSize(job, body);
       } else if (length < objectSize) {
         // The other parts can start now; each attempt tells again, the coordinator listens once.
         sizeListener.sizeLearned(
-            new SizeLearned(job.transferId(), objectSize, length, body.response().eTag(), name));
+            new SizeLearned(job.transferId(), objectSize, length, body.eTag(), name));
       }
       // Reads fill the buffer; a full buffer (or the end) is one positional write, so writes are
       // 128 KiB even when the socket hands over less. (1 MiB and 256 KiB buffers measured slower
@@ -300,7 +296,7 @@ final class GetObjectWorker {
         throw new StreamingException(
             new EOFException("premature end of body: got " + written + " of " + length + " bytes"));
       }
-      return new Fetched(written, body.response().eTag(), objectSize);
+      return new Fetched(written, body.eTag(), objectSize);
     }
   }
 
@@ -326,23 +322,22 @@ final class GetObjectWorker {
    * The object's size as the response to a first part announces it: Content-Range's total for a
    * 206, Content-Length when the server ignored the Range and sent the whole object (200).
    */
-  private static long announcedSize(GetObjectJob job, ResponseInputStream<GetObjectResponse> body)
+  private static long announcedSize(GetObjectJob job, PartSource.PartResponse body)
       throws SizeMismatchException {
-    GetObjectResponse response = body.response();
-    long total = totalOf(response.contentRange());
+    long total = totalOf(body.contentRange());
     if (total >= 0) {
       return total;
     }
-    if (response.contentRange() == null && response.contentLength() != null) {
-      return response.contentLength();
+    if (body.contentRange() == null && body.contentLength() != null) {
+      return body.contentLength();
     }
     body.abort();
     throw new SizeMismatchException(
         source(job)
             + ": the response tells no size (Content-Range "
-            + response.contentRange()
+            + body.contentRange()
             + ", Content-Length "
-            + response.contentLength()
+            + body.contentLength()
             + ")");
   }
 
@@ -360,10 +355,7 @@ final class GetObjectWorker {
    * arguments tells whether the object is empty; if it is not, the 416 stands.
    */
   private Fetched emptyObject(GetObjectJob job, S3Exception rangeRefused) {
-    HeadObjectRequest.Builder head =
-        HeadObjectRequest.builder().bucket(job.bucket()).key(job.key());
-    ExtraArgsMapping.apply(job.extraArgs(), head);
-    HeadObjectResponse response = s3.headObject(head.build());
+    HeadObjectResponse response = parts.head(job);
     if (response.contentLength() == null || response.contentLength() != 0) {
       throw rangeRefused;
     }
@@ -374,30 +366,17 @@ final class GetObjectWorker {
    * Compares what S3 announces (Content-Range's total, else Content-Length) with the plan, so a
    * wrong expectedSize fails at once instead of looking like a cut stream.
    */
-  private static void checkSize(GetObjectJob job, ResponseInputStream<GetObjectResponse> body)
+  private static void checkSize(GetObjectJob job, PartSource.PartResponse body)
       throws SizeMismatchException {
-    GetObjectResponse response = body.response();
-    long actual = totalOf(response.contentRange());
-    if (actual < 0 && job.range() == null && response.contentLength() != null) {
-      actual = response.contentLength();
+    long actual = totalOf(body.contentRange());
+    if (actual < 0 && job.range() == null && body.contentLength() != null) {
+      actual = body.contentLength();
     }
     if (actual >= 0 && actual != job.objectSize()) {
       body.abort();
       throw new SizeMismatchException(
           source(job) + " is " + actual + " bytes, not the expected " + job.objectSize());
     }
-  }
-
-  private static GetObjectRequest request(GetObjectJob job) {
-    GetObjectRequest.Builder b = GetObjectRequest.builder().bucket(job.bucket()).key(job.key());
-    if (job.range() != null) {
-      b.range(job.range());
-    }
-    if (job.etag() != null) {
-      b.ifMatch(job.etag());
-    }
-    ExtraArgsMapping.apply(job.extraArgs(), b);
-    return b.build();
   }
 
   /** The temporary file is gone: the transfer failed or was cancelled meanwhile. */

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Entry point of an s3pool worker JVM: {@code threads} competing consumers of the job queue, each
@@ -46,17 +45,28 @@ public final class WorkerMain {
         "worker",
         args,
         new ChildRuntime.Wiring() {
-          private S3Client s3;
+          private PartSource parts;
 
           @Override
           public void prepare(ChildSettings settings) {
-            s3 = S3Clients.create(settings.clientConfig(), settings.threads());
-            // While the connection and the sessions are set up: the first job's GET is then
-            // quicker, and it is on the path of every first download.
-            Thread warmUp =
-                new Thread(
-                    () -> log.debug("S3 client warmed up: {}", S3Clients.warmUp(s3)),
-                    "s3pool-worker-warm-up");
+            SdkPartSource sdk =
+                new SdkPartSource(
+                    () -> S3Clients.create(settings.clientConfig(), settings.threads()));
+            Thread warmUp;
+            if (DirectPartSource.enabled()) {
+              DirectPartSource direct =
+                  new DirectPartSource(settings.clientConfig(), settings.threads(), sdk);
+              parts = direct;
+              warmUp = new Thread(direct::warmUp, "s3pool-worker-warm-up");
+            } else {
+              parts = sdk;
+              // Built now, and warmed up while the connection and the sessions are set up: the
+              // first job's GET is then quicker, and it is on the path of every first download.
+              warmUp =
+                  new Thread(
+                      () -> log.debug("S3 client warmed up: {}", S3Clients.warmUp(sdk.client())),
+                      "s3pool-worker-warm-up");
+            }
             warmUp.setDaemon(true);
             warmUp.start();
           }
@@ -68,7 +78,7 @@ public final class WorkerMain {
             List<ConsumerLoop> loops = new ArrayList<>();
             for (int i = 0; i < settings.threads(); i++) {
               GetObjectWorker worker =
-                  new GetObjectWorker(s3, "worker-" + pid + "-" + i, sizes, RETRY_WAIT);
+                  new GetObjectWorker(parts, "worker-" + pid + "-" + i, sizes, RETRY_WAIT);
               loops.add(
                   new ConsumerLoop(
                       connection, Destinations.WORKER_JOBS, session -> handler(session, worker)));

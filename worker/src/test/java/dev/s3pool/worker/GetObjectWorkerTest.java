@@ -69,7 +69,7 @@ class GetObjectWorkerTest {
     Files.write(temp, file);
     worker =
         new GetObjectWorker(
-            s3,
+            new SdkPartSource(() -> s3),
             "worker-test",
             learned -> {
               sizes.add(learned);
@@ -213,7 +213,12 @@ class GetObjectWorkerTest {
   void run_tempFileGoneMidBody_stopsReadingAndReportsNothing() {
     int smallBuffer = 4096;
     GetObjectWorker small =
-        new GetObjectWorker(s3, "worker-test", learned -> {}, Duration.ofMillis(1), smallBuffer);
+        new GetObjectWorker(
+            new SdkPartSource(() -> s3),
+            "worker-test",
+            learned -> {},
+            Duration.ofMillis(1),
+            smallBuffer);
     int[] delivered = new int[1];
     s3.respond(
         () ->
