@@ -7,6 +7,7 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -74,8 +75,9 @@ public final class S3Clients {
   }
 
   /**
-   * An Apache HTTP client set up as the SDK's above (pool, timeouts, no TLS for a plain-HTTP
-   * endpoint, no redirects, retries, cookies or decompression), for requests signed by the caller.
+   * An Apache HTTP client set up as the SDK's above (pool, timeouts, TLS from the JDK's settings or
+   * none for a plain-HTTP endpoint; no redirects, retries, cookies or decompression), for requests
+   * signed by the caller.
    */
   public static CloseableHttpClient httpClient(S3ClientConfig config, int maxConnections) {
     PoolingHttpClientConnectionManagerBuilder pool =
@@ -88,9 +90,10 @@ public final class S3Clients {
                     .setSocketTimeout(Timeout.of(config.readTimeout()))
                     .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                     .build());
-    if (plainHttp(config)) {
-      pool.setTlsSocketStrategy(NO_TLS);
-    }
+    // As the SDK's client: the JDK's trust store, and a key store from the javax.net.ssl
+    // properties for servers that want a client certificate.
+    pool.setTlsSocketStrategy(
+        plainHttp(config) ? NO_TLS : DefaultClientTlsStrategy.createSystemDefault());
     return HttpClients.custom()
         .setConnectionManager(pool.build())
         .disableAutomaticRetries()
