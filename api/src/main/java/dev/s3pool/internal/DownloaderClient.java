@@ -94,13 +94,20 @@ public final class DownloaderClient implements AutoCloseable {
   /**
    * Asks the submitter again about transfers nothing was heard of for {@code quiet}. An update
    * published while this client was reconnecting (a broker restart) reached nobody; the answer
-   * repeats it. Transfers still queued get no answer and are asked about again later.
+   * repeats it. A query queues behind its transfer's request, which this client sent earlier on the
+   * same queue, so a submitter that reads it has seen the request: if it has no record of the
+   * transfer, the submitter that held it died (or the broker lost the request), and the answer
+   * fails the transfer. While no submitter runs, queries wait in the queue like requests.
    */
   public void queryQuiet(Duration quiet) {
     for (DefaultTransferFuture future : transfers.values()) {
       if (future.quietFor(quiet.toNanos())) {
         try {
-          send(new QueryTransfer(future.meta().transferId(), clientId));
+          send(
+              new QueryTransfer(
+                  future.meta().transferId(),
+                  clientId,
+                  future.meta().callArgs().filename().toString()));
         } catch (JMSException | RuntimeException e) {
           return; // the broker is away; the next round asks again
         }

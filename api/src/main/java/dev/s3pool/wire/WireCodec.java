@@ -92,6 +92,9 @@ public final class WireCodec {
       putError(m, f.error());
     } else if (message instanceof QueryTransfer q) {
       m.setString("clientId", q.clientId());
+      if (q.filename() != null) {
+        m.setString("filename", q.filename());
+      }
     } else if (message instanceof TransferUpdate u) {
       m.setString("status", u.status().name());
       m.setLong("totalBytes", u.totalBytes());
@@ -142,7 +145,11 @@ public final class WireCodec {
                 optionalLong(m, "expectedSize"),
                 m.itemExists("clientId") ? m.getString("clientId") : null);
         case "CancelTransfer" -> new CancelTransfer(id);
-        case "QueryTransfer" -> new QueryTransfer(id, string(m, "clientId"));
+        case "QueryTransfer" ->
+            new QueryTransfer(
+                id,
+                string(m, "clientId"),
+                m.itemExists("filename") ? m.getString("filename") : null);
         case "GetObjectJob" ->
             new GetObjectJob(
                 id,

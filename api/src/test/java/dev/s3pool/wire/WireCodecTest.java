@@ -43,7 +43,8 @@ class WireCodecTest {
             42L,
             "client-1"),
         new CancelTransfer(ID),
-        new QueryTransfer(ID, "client-7"),
+        new QueryTransfer(ID, "client-7", null),
+        new QueryTransfer(ID, "client-7", "/data/a b.bin"),
         new GetObjectJob(
             ID,
             "bucket",

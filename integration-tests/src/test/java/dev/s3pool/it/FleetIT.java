@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.s3pool.ProcessPoolDownloader;
@@ -14,6 +15,7 @@ import dev.s3pool.it.FaultProxy.RequestKey;
 import dev.s3pool.it.StandaloneFleet.Spied;
 import dev.s3pool.it.StandaloneFleet.Started;
 import dev.s3pool.wire.Destinations;
+import dev.s3pool.wire.TempPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -238,6 +240,60 @@ class FleetIT {
     }
   }
 
+  /**
+   * The submitter holding a transfer is killed. Its state table goes with it, and nothing in a
+   * remote fleet watches its processes; the downloader, hearing nothing more of the transfer, asks
+   * about it again (after 5 s), and the next submitter answers that it was lost and removes the
+   * temporary file the dead one made. Before, the future never completed.
+   */
+  @Test
+  void submitterKilledMidTransfer_theNextSubmitterAnswersLost_andServesAfterwards()
+      throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(s3.endpoint())) {
+      proxy.inject(
+          RequestKey.get("/" + BUCKET + "/slow.bin"),
+          Integer.MAX_VALUE,
+          Fault.throttle(128 * 1024));
+      String[] slowParts = {
+        "--multipart-threshold",
+        String.valueOf(SLOW_CHUNK),
+        "--multipart-chunksize",
+        String.valueOf(SLOW_CHUNK)
+      };
+      Started first = fleet.startSubmitter(s3.endpoint(), slowParts);
+      fleet.startWorker(proxy.endpoint());
+      ProcessPoolDownloader downloader = fleet.downloader();
+      Path target = downloads.resolve("slow.bin");
+      TransferFuture lost = checks.track(downloader.downloadFile(BUCKET, "slow.bin", target));
+      assertTrue(
+          proxy.awaitActiveBodies(2, Duration.ofSeconds(30)),
+          "the worker's two threads never started downloading");
+      Path temp = TempPaths.tempPath(target, lost.meta().transferId());
+      assertTrue(Files.exists(temp), "the first submitter made " + temp);
+
+      first.process().destroyForcibly();
+      assertTrue(first.process().waitFor(30, SECONDS), "the killed submitter still runs");
+      awaitNoSubmitter();
+      assertFalse(lost.done(), "nothing could have ended the transfer yet");
+      fleet.startSubmitter(s3.endpoint(), slowParts);
+
+      ExecutionException failure =
+          assertThrows(ExecutionException.class, () -> lost.completion().get(60, SECONDS));
+      String message = failure.getCause().getMessage();
+      assertTrue(
+          message.contains(
+              "transfer "
+                  + lost.meta().transferId()
+                  + " was lost: the s3pool submitter has no record of it"),
+          message);
+      assertFalse(Files.exists(temp), "the dead submitter's temporary file is removed");
+      assertFalse(Files.exists(target), "the target is untouched");
+
+      Path after = downloads.resolve("multi.bin");
+      downloadMultiPart(downloader, after);
+    }
+  }
+
   @Test
   void brokerRestart_persistentQueueSurvivesAndProcessesReconnect() throws Exception {
     Started submitter = fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
@@ -245,29 +301,18 @@ class FleetIT {
 
     ProcessPoolDownloader downloader = fleet.downloader();
     Path beforeRestart = downloads.resolve("before-restart.bin");
-    checks
-        .track(downloader.downloadFile(BUCKET, "multi.bin", beforeRestart))
-        .completion()
-        .get(60, SECONDS);
-    TestFiles.assertSameContent(multiPart, beforeRestart);
+    downloadMultiPart(downloader, beforeRestart);
 
     // 1. Everyone is connected when the broker restarts; everyone reconnects by themselves.
     fleet.restartBroker();
     Path afterRestart = downloads.resolve("after-restart.bin");
-    checks
-        .track(downloader.downloadFile(BUCKET, "multi.bin", afterRestart))
-        .completion()
-        .get(60, SECONDS);
-    TestFiles.assertSameContent(multiPart, afterRestart);
+    downloadMultiPart(downloader, afterRestart);
     assertTrue(submitter.process().isAlive(), () -> submitter.tail());
     assertTrue(worker.process().isAlive(), () -> worker.tail());
 
     // 2. A request queued while no submitter runs survives a restart and is served later.
     assertTrue(StandaloneFleet.stop(submitter), "the submitter did not stop");
-    StandaloneFleet.await(
-        StandaloneFleet.WAIT,
-        () -> "the submitter gone from " + Destinations.DOWNLOAD_REQUESTS,
-        () -> fleet.consumers(Destinations.DOWNLOAD_REQUESTS) == 0);
+    awaitNoSubmitter();
     Path queued = downloads.resolve("queued.bin");
     TransferFuture waiting = checks.track(downloader.downloadFile(BUCKET, "multi.bin", queued));
     StandaloneFleet.await(
@@ -311,10 +356,7 @@ class FleetIT {
                     "tcp://127.0.0.1:" + relay.port(), StandaloneFleet.USER, fleet.password())
                 .build());
     assertTrue(StandaloneFleet.stop(submitter), "the submitter did not stop");
-    StandaloneFleet.await(
-        StandaloneFleet.WAIT,
-        () -> "the submitter gone from " + Destinations.DOWNLOAD_REQUESTS,
-        () -> fleet.consumers(Destinations.DOWNLOAD_REQUESTS) == 0);
+    awaitNoSubmitter();
     Path target = downloads.resolve("while-away.bin");
     TransferFuture future = checks.track(downloader.downloadFile(BUCKET, "multi.bin", target));
     StandaloneFleet.await(
@@ -342,6 +384,23 @@ class FleetIT {
         "the transfer succeeded while the downloader was away, but its future is still not done"
             + " 30 s after the downloader re-subscribed");
     future.result();
+  }
+
+  /** Downloads the 6-part object with {@code downloader} and checks every byte. */
+  private void downloadMultiPart(ProcessPoolDownloader downloader, Path target) throws Exception {
+    checks
+        .track(downloader.downloadFile(BUCKET, "multi.bin", target))
+        .completion()
+        .get(60, SECONDS);
+    TestFiles.assertSameContent(multiPart, target);
+  }
+
+  /** Waits until the broker has dropped the stopped or killed submitter's consumers. */
+  private void awaitNoSubmitter() {
+    StandaloneFleet.await(
+        StandaloneFleet.WAIT,
+        () -> "the submitter gone from " + Destinations.DOWNLOAD_REQUESTS,
+        () -> fleet.consumers(Destinations.DOWNLOAD_REQUESTS) == 0);
   }
 
   private static boolean completesWithin(TransferFuture future, Duration timeout)

@@ -115,6 +115,42 @@ class PlainJmsProducerIT {
     }
   }
 
+  /**
+   * A producer that heard nothing of its request asks about it. Here the submitter never saw the
+   * transfer (as when the submitter that took the request died): the answer comes to the query's
+   * JMSReplyTo, FAILED, and the submitter will not run that request should it still come.
+   */
+  @Test
+  void query_ofATransferTheSubmitterNeverSaw_repliesFailedLost() throws Exception {
+    Path target = downloads.resolve("never-sent.bin");
+    String transferId = UUID.randomUUID().toString();
+    try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+      TemporaryQueue replies = session.createTemporaryQueue();
+      MapMessage query = session.createMapMessage();
+      query.setIntProperty("s3poolVersion", 1);
+      query.setStringProperty("s3poolType", "QueryTransfer");
+      query.setStringProperty("transferId", transferId);
+      query.setString("clientId", "plain-producer");
+      query.setString("filename", target.toString());
+      query.setJMSReplyTo(replies);
+      query.setJMSCorrelationID("order-44");
+      session.createProducer(session.createQueue("s3pool.download-requests")).send(query);
+
+      MapMessage reply = receive(session, replies);
+
+      assertEquals("order-44", reply.getJMSCorrelationID());
+      assertEquals(transferId, reply.getStringProperty("transferId"));
+      assertEquals("FAILED", reply.getString("status"));
+      assertEquals("INTERNAL", reply.getString("error.kind"));
+      assertEquals(
+          "transfer "
+              + transferId
+              + " was lost: the s3pool submitter has no record of it (the submitter that took its"
+              + " request stopped, or the broker lost the request)",
+          reply.getString("error.message"));
+    }
+  }
+
   private static void send(
       Session session, String key, Path target, TemporaryQueue replies, String correlationId)
       throws Exception {

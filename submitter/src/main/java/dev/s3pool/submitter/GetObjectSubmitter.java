@@ -1,11 +1,13 @@
 package dev.s3pool.submitter;
 
 import dev.s3pool.ProcessTransferConfig;
+import dev.s3pool.TransferId;
 import dev.s3pool.runtime.S3Errors;
 import dev.s3pool.wire.DownloadFileRequest;
 import dev.s3pool.wire.ErrorKind;
 import dev.s3pool.wire.ExtraArgs;
 import dev.s3pool.wire.GetObjectJob;
+import dev.s3pool.wire.QueryTransfer;
 import dev.s3pool.wire.TempPaths;
 import dev.s3pool.wire.TransferError;
 import dev.s3pool.wire.TransferStatus;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -58,9 +61,9 @@ final class GetObjectSubmitter {
     TransferRecord record;
     List<PartPlan.Part> parts;
     try {
-      refuseIfCancelled(request);
+      refuseIfEndedBeforeRequest(request);
       refuseIfInvalid(request);
-      Path target = target(request);
+      Path target = target(request.filename());
       Long size = request.expectedSize();
       Path temp = createTempFile(target, TempPaths.tempPath(target, request.transferId()), size);
       parts =
@@ -79,10 +82,10 @@ final class GetObjectSubmitter {
               parts.size());
       if (!coordinator.register(record)) {
         deleteQuietly(temp);
-        throw cancelled(request);
+        throw new Refused(coordinator.refusal(request.transferId()));
       }
     } catch (Refused refused) {
-      TransferUpdate outcome = outcome(request, refused.error);
+      TransferUpdate outcome = outcome(request.transferId(), refused.error);
       coordinator.endedBeforeStart(outcome);
       out.publish(outcome, request.clientId(), replyTo, correlationId);
       return;
@@ -98,16 +101,49 @@ final class GetObjectSubmitter {
     coordinator.sendFirstJobs(record, out);
   }
 
-  private void refuseIfCancelled(DownloadFileRequest request) throws Refused {
-    if (coordinator.isCancelled(request.transferId())) {
-      throw cancelled(request);
+  /**
+   * Answers a client that asks about a transfer: with its state, or, when this submitter has no
+   * record of it, that it was lost. A query queues behind its transfer's request (the client sent
+   * both, in that order, to the same queue), so a request not seen by now was taken by a submitter
+   * that died, whose state table went with it, or lost by the broker. The temporary file such a
+   * submitter made is removed (the query names the target), and the request is dropped should it
+   * come after all: the client has been told. An answer that the transfer is done also goes to the
+   * query's JMSReplyTo, if it has one (a plain JMS producer asking).
+   */
+  void query(QueryTransfer query, Destination replyTo, String correlationId, Outbox out)
+      throws JMSException {
+    if (coordinator.query(query, replyTo, correlationId, out)) {
+      return;
     }
+    TransferId id = query.transferId();
+    TransferError cancelled = coordinator.refusal(id);
+    TransferUpdate outcome =
+        outcome(
+            id,
+            cancelled != null
+                ? cancelled
+                : TransferError.of(
+                    ErrorKind.INTERNAL,
+                    "transfer "
+                        + id
+                        + " was lost: the s3pool submitter has no record of it (the submitter that"
+                        + " took its request stopped, or the broker lost the request)"));
+    if (query.filename() != null) {
+      try {
+        deleteQuietly(TempPaths.tempPath(target(query.filename()), id));
+      } catch (Refused refused) {
+        log.warn("transferId={} no temporary file removed: {}", id, refused.getMessage());
+      }
+    }
+    coordinator.endedUnseen(outcome);
+    out.publish(outcome, query.clientId(), replyTo, correlationId);
   }
 
-  private static Refused cancelled(DownloadFileRequest request) {
-    return new Refused(
-        TransferError.of(
-            ErrorKind.CANCELLED, "transfer " + request.transferId() + " was cancelled"));
+  private void refuseIfEndedBeforeRequest(DownloadFileRequest request) throws Refused {
+    TransferError refusal = coordinator.refusal(request.transferId());
+    if (refusal != null) {
+      throw new Refused(refusal);
+    }
   }
 
   /** Refuses requests that raw JMS producers may send but the Java API never would. */
@@ -146,19 +182,23 @@ final class GetObjectSubmitter {
    * a relative filename is taken below it, and the result, symbolic links resolved, must lie inside
    * it: absolute paths elsewhere and {@code ..} escapes are refused.
    */
-  private Path target(DownloadFileRequest request) throws Refused {
-    Path requested = Path.of(request.filename());
+  private Path target(String filename) throws Refused {
+    Path requested;
+    try {
+      requested = Path.of(filename);
+    } catch (InvalidPathException e) {
+      throw invalid("filename is not a valid path: " + filename + " (" + e.getReason() + ")");
+    }
     Path target;
     if (downloadRoot == null) {
       if (!requested.isAbsolute()) {
-        throw invalid("filename must be an absolute path: " + request.filename());
+        throw invalid("filename must be an absolute path: " + filename);
       }
       target = requested.normalize();
     } else {
       target = downloadRoot.resolve(requested).normalize();
       if (!target.startsWith(downloadRoot) || target.equals(downloadRoot)) {
-        throw invalid(
-            "filename " + request.filename() + " is outside the download root " + downloadRoot);
+        throw invalid("filename " + filename + " is outside the download root " + downloadRoot);
       }
       Path parent = target.getParent();
       try {
@@ -166,7 +206,7 @@ final class GetObjectSubmitter {
             && !parent.toRealPath().startsWith(downloadRoot.toRealPath())) {
           throw invalid(
               "filename "
-                  + request.filename()
+                  + filename
                   + " leads outside the download root "
                   + downloadRoot
                   + " through a symbolic link");
@@ -222,11 +262,11 @@ final class GetObjectSubmitter {
   }
 
   /** How a request that ends before its jobs are sent ends: cancelled, or failed. */
-  private static TransferUpdate outcome(DownloadFileRequest request, TransferError error) {
+  private static TransferUpdate outcome(TransferId id, TransferError error) {
     TransferStatus status =
         error.kind() == ErrorKind.CANCELLED ? TransferStatus.CANCELLED : TransferStatus.FAILED;
-    log.info("transferId={} status={} {}", request.transferId(), status, error.message());
-    return new TransferUpdate(request.transferId(), status, -1, 0, 0, 0, error);
+    log.info("transferId={} status={} {}", id, status, error.message());
+    return new TransferUpdate(id, status, -1, 0, 0, 0, error);
   }
 
   private static void deleteQuietly(Path temp) {

@@ -66,7 +66,7 @@ final class RequestHandler {
     } else if (decoded instanceof CancelTransfer cancel) {
       coordinator.cancel(cancel.transferId(), out);
     } else if (decoded instanceof QueryTransfer query) {
-      coordinator.query(query, out);
+      submitter.query(query, message.getJMSReplyTo(), Outbox.correlationId(message), out);
     } else {
       String reason =
           decoded.getClass().getSimpleName()

@@ -11,16 +11,15 @@ import dev.s3pool.wire.SizeLearned;
 import dev.s3pool.wire.TransferError;
 import dev.s3pool.wire.TransferStatus;
 import dev.s3pool.wire.TransferUpdate;
+import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,12 @@ final class TransferCoordinator {
   /** The last word on recently ended transfers, for clients that ask again. */
   private final Map<TransferId, TransferUpdate> ended = bounded();
 
-  private final Set<TransferId> cancelledBeforeStart = Collections.newSetFromMap(bounded());
+  /**
+   * Transfers that ended before their request came: cancelled first, or reported lost to a client
+   * that asked (their request was taken by a submitter that died). Such a request is refused with
+   * this error, however often it comes.
+   */
+  private final Map<TransferId, TransferError> endedBeforeRequest = bounded();
 
   /**
    * The transfer the result in hand concerns, and its plan before that result: what {@link
@@ -88,12 +92,12 @@ final class TransferCoordinator {
   }
 
   /**
-   * Adds a transfer whose jobs are about to be sent. Returns false when it was cancelled before it
-   * got here; the caller then cleans up and reports the cancel.
+   * Adds a transfer whose jobs are about to be sent. Returns false when it ended before it got here
+   * (see {@link #refusal}); the caller then cleans up and reports that.
    */
   boolean register(TransferRecord record) {
     synchronized (lock) {
-      if (cancelledBeforeStart.remove(record.id)) {
+      if (endedBeforeRequest.containsKey(record.id)) {
         return false;
       }
       active.put(record.id, record);
@@ -101,16 +105,29 @@ final class TransferCoordinator {
     }
   }
 
-  boolean isCancelled(TransferId id) {
+  /**
+   * Why a request for {@code id} must not run (it was cancelled or lost before it came), or null.
+   */
+  TransferError refusal(TransferId id) {
     synchronized (lock) {
-      return cancelledBeforeStart.contains(id);
+      return endedBeforeRequest.get(id);
     }
   }
 
   /** Remembers the outcome of a transfer that ended before its jobs were sent. */
   void endedBeforeStart(TransferUpdate outcome) {
     synchronized (lock) {
-      cancelledBeforeStart.remove(outcome.transferId());
+      ended.put(outcome.transferId(), outcome);
+    }
+  }
+
+  /**
+   * Remembers the outcome of a transfer this submitter never saw, told to a client that asked; its
+   * request, should it come, is refused with the same error.
+   */
+  void endedUnseen(TransferUpdate outcome) {
+    synchronized (lock) {
+      endedBeforeRequest.put(outcome.transferId(), outcome.error());
       ended.put(outcome.transferId(), outcome);
     }
   }
@@ -286,24 +303,29 @@ final class TransferCoordinator {
             TransferError.of(ErrorKind.CANCELLED, "transfer " + id + " was cancelled"),
             out);
       } else if (!ended.containsKey(id)) {
-        cancelledBeforeStart.add(id);
+        endedBeforeRequest.put(
+            id, TransferError.of(ErrorKind.CANCELLED, "transfer " + id + " was cancelled"));
       }
     }
   }
 
   /**
    * Publishes a transfer's state again, tagged for the client that asks: the running record, or the
-   * outcome of a transfer that ended lately. Says nothing of a transfer it has not seen.
+   * outcome of a transfer that ended lately, which also goes to the query's {@code replyTo}.
+   * Returns false, publishing nothing, for a transfer it has no record of.
    */
-  void query(QueryTransfer query, Outbox out) throws JMSException {
+  boolean query(QueryTransfer query, Destination replyTo, String correlationId, Outbox out)
+      throws JMSException {
     TransferUpdate state;
     synchronized (lock) {
       TransferRecord record = active.get(query.transferId());
       state = record != null ? record.update() : ended.get(query.transferId());
     }
-    if (state != null) {
-      out.publish(state, query.clientId(), null, null);
+    if (state == null) {
+      return false;
     }
+    out.publish(state, query.clientId(), replyTo, correlationId);
+    return true;
   }
 
   private void end(TransferRecord record, TransferStatus status, TransferError error, Outbox out)
