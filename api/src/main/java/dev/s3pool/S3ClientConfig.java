@@ -50,7 +50,10 @@ public final class S3ClientConfig {
     return new Builder();
   }
 
-  /** The region, or empty for the AWS default region provider chain. */
+  /**
+   * The region, or empty for the AWS region settings: {@code aws.region}, {@code AWS_REGION}, the
+   * profile; then, with an endpoint override, us-east-1, and without one the EC2 metadata service.
+   */
   public Optional<String> region() {
     return Optional.ofNullable(region);
   }

@@ -24,7 +24,10 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.InstanceProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -151,20 +154,31 @@ public final class S3Clients {
         .orElseGet(() -> DefaultCredentialsProvider.builder().build());
   }
 
-  /** The configured region, else the SDK's region chain, else us-east-1 with an endpoint. */
+  /**
+   * The configured region; else {@code aws.region}, {@code AWS_REGION} or the profile's region;
+   * else, with an endpoint override, us-east-1, as boto3 does; else the EC2 instance's region from
+   * its metadata service. The metadata service is not asked when an endpoint is given: off EC2 the
+   * attempt takes about 0.9 s before it fails, in every JVM that needs a region.
+   */
   public static Region region(S3ClientConfig config) {
     if (config.region().isPresent()) {
       return Region.of(config.region().get());
     }
     try {
-      return DefaultAwsRegionProviderChain.builder().build().getRegion();
-    } catch (SdkClientException e) {
+      return new AwsRegionProviderChain(
+              new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
+          .getRegion();
+    } catch (SdkClientException notSet) {
       if (config.endpointOverride().isPresent()) {
         return FALLBACK_REGION;
       }
-      throw new IllegalStateException(
-          "no AWS region configured: set AWS_REGION, a profile region, or S3ClientConfig.region",
-          e);
+      try {
+        return new InstanceProfileRegionProvider().getRegion();
+      } catch (SdkClientException e) {
+        throw new IllegalStateException(
+            "no AWS region configured: set AWS_REGION, a profile region, or S3ClientConfig.region",
+            e);
+      }
     }
   }
 }
