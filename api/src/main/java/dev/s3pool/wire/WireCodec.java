@@ -5,9 +5,11 @@ import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.Session;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +31,12 @@ public final class WireCodec {
   /** Property on monitor messages naming the downloader that asked, for message selectors. */
   public static final String CLIENT_ID_PROPERTY = "clientId";
 
+  /** Type of a message holding several ({@link #encodeAll}); never a {@link WireMessage} itself. */
+  public static final String BATCH_TYPE = "Batch";
+
+  /** The most messages one {@value #BATCH_TYPE} may hold. */
+  public static final int MAX_BATCH = 1_000;
+
   private static final String EXTRA_PREFIX = "extraArgs.";
   private static final String ERROR_PREFIX = "error.";
 
@@ -40,73 +48,105 @@ public final class WireCodec {
     m.setIntProperty(VERSION_PROPERTY, VERSION);
     m.setStringProperty(TYPE_PROPERTY, message.getClass().getSimpleName());
     m.setStringProperty(TRANSFER_ID_PROPERTY, message.transferId().value());
-    m.setString("transferId", message.transferId().value());
+    putFields(m, "", message);
+    return m;
+  }
+
+  /**
+   * Encodes several messages as one: a single message as {@link #encode} does it, more as a {@value
+   * #BATCH_TYPE} whose body holds {@code count} and each message's fields prefixed with its index
+   * ({@code 0.transferId}, {@code 0.s3poolType}, ...). {@link #decodeAll} reads both. The submitter
+   * sends small jobs this way and workers their results: fewer messages per object.
+   */
+  public static MapMessage encodeAll(Session session, List<? extends WireMessage> messages)
+      throws JMSException {
+    if (messages.isEmpty()) {
+      throw new IllegalArgumentException("nothing to encode");
+    }
+    if (messages.size() == 1) {
+      return encode(session, messages.get(0));
+    }
+    MapMessage m = session.createMapMessage();
+    m.setIntProperty(VERSION_PROPERTY, VERSION);
+    m.setStringProperty(TYPE_PROPERTY, BATCH_TYPE);
+    m.setStringProperty(TRANSFER_ID_PROPERTY, messages.get(0).transferId().value());
+    m.setInt("count", messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      WireMessage message = messages.get(i);
+      m.setString(i + "." + TYPE_PROPERTY, message.getClass().getSimpleName());
+      putFields(m, i + ".", message);
+    }
+    return m;
+  }
+
+  private static void putFields(MapMessage m, String prefix, WireMessage message)
+      throws JMSException {
+    m.setString(prefix + "transferId", message.transferId().value());
     if (message instanceof DownloadFileRequest r) {
-      m.setString("bucket", r.bucket());
-      m.setString("key", r.key());
-      m.setString("filename", r.filename());
+      m.setString(prefix + "bucket", r.bucket());
+      m.setString(prefix + "key", r.key());
+      m.setString(prefix + "filename", r.filename());
       if (r.expectedSize() != null) {
-        m.setLong("expectedSize", r.expectedSize());
+        m.setLong(prefix + "expectedSize", r.expectedSize());
       }
       if (r.clientId() != null) {
-        m.setString("clientId", r.clientId());
+        m.setString(prefix + "clientId", r.clientId());
       }
-      putExtraArgs(m, r.extraArgs());
+      putExtraArgs(m, prefix, r.extraArgs());
     } else if (message instanceof GetObjectJob j) {
-      m.setString("bucket", j.bucket());
-      m.setString("key", j.key());
-      m.setString("tempPath", j.tempPath());
-      m.setString("finalPath", j.finalPath());
-      m.setInt("partIndex", j.partIndex());
-      m.setInt("partCount", j.partCount());
-      m.setLong("offset", j.offset());
-      m.setLong("length", j.length());
-      m.setLong("objectSize", j.objectSize());
+      m.setString(prefix + "bucket", j.bucket());
+      m.setString(prefix + "key", j.key());
+      m.setString(prefix + "tempPath", j.tempPath());
+      m.setString(prefix + "finalPath", j.finalPath());
+      m.setInt(prefix + "partIndex", j.partIndex());
+      m.setInt(prefix + "partCount", j.partCount());
+      m.setLong(prefix + "offset", j.offset());
+      m.setLong(prefix + "length", j.length());
+      m.setLong(prefix + "objectSize", j.objectSize());
       if (j.range() != null) {
-        m.setString("range", j.range());
+        m.setString(prefix + "range", j.range());
       }
       if (j.etag() != null) {
-        m.setString("etag", j.etag());
+        m.setString(prefix + "etag", j.etag());
       }
-      putExtraArgs(m, j.extraArgs());
+      putExtraArgs(m, prefix, j.extraArgs());
     } else if (message instanceof JobCompleted c) {
-      m.setInt("partIndex", c.partIndex());
-      m.setLong("bytes", c.bytes());
+      m.setInt(prefix + "partIndex", c.partIndex());
+      m.setLong(prefix + "bytes", c.bytes());
       if (c.objectSize() >= 0) {
-        m.setLong("objectSize", c.objectSize());
+        m.setLong(prefix + "objectSize", c.objectSize());
       }
       if (c.etag() != null) {
-        m.setString("etag", c.etag());
+        m.setString(prefix + "etag", c.etag());
       }
-      m.setString("worker", c.worker());
+      m.setString(prefix + "worker", c.worker());
     } else if (message instanceof SizeLearned l) {
-      m.setLong("objectSize", l.objectSize());
-      m.setLong("firstPartBytes", l.firstPartBytes());
+      m.setLong(prefix + "objectSize", l.objectSize());
+      m.setLong(prefix + "firstPartBytes", l.firstPartBytes());
       if (l.etag() != null) {
-        m.setString("etag", l.etag());
+        m.setString(prefix + "etag", l.etag());
       }
-      m.setString("worker", l.worker());
+      m.setString(prefix + "worker", l.worker());
     } else if (message instanceof JobFailed f) {
-      m.setInt("partIndex", f.partIndex());
-      m.setString("worker", f.worker());
-      putError(m, f.error());
+      m.setInt(prefix + "partIndex", f.partIndex());
+      m.setString(prefix + "worker", f.worker());
+      putError(m, prefix, f.error());
     } else if (message instanceof QueryTransfer q) {
-      m.setString("clientId", q.clientId());
+      m.setString(prefix + "clientId", q.clientId());
       if (q.filename() != null) {
-        m.setString("filename", q.filename());
+        m.setString(prefix + "filename", q.filename());
       }
     } else if (message instanceof TransferUpdate u) {
-      m.setString("status", u.status().name());
-      m.setLong("totalBytes", u.totalBytes());
-      m.setLong("bytesDone", u.bytesDone());
-      m.setInt("partsExpected", u.partsExpected());
-      m.setInt("partsDone", u.partsDone());
+      m.setString(prefix + "status", u.status().name());
+      m.setLong(prefix + "totalBytes", u.totalBytes());
+      m.setLong(prefix + "bytesDone", u.bytesDone());
+      m.setInt(prefix + "partsExpected", u.partsExpected());
+      m.setInt(prefix + "partsDone", u.partsDone());
       if (u.error() != null) {
-        putError(m, u.error());
+        putError(m, prefix, u.error());
       }
     }
     // CancelTransfer carries nothing but its id.
-    return m;
   }
 
   /**
@@ -116,90 +156,146 @@ public final class WireCodec {
    */
   public static WireMessage decode(Message message) {
     try {
-      if (!(message instanceof MapMessage m)) {
-        throw new MalformedMessageException(
-            "s3pool messages are MapMessages, got "
-                + (message == null ? "null" : message.getClass().getSimpleName()));
-      }
-      if (!m.propertyExists(VERSION_PROPERTY)) {
-        throw new MalformedMessageException("missing property " + VERSION_PROPERTY);
-      }
-      String version = m.getObjectProperty(VERSION_PROPERTY).toString();
-      if (!version.equals(String.valueOf(VERSION))) {
-        throw new MalformedMessageException(
-            "unsupported " + VERSION_PROPERTY + " " + version + ", this side speaks " + VERSION);
-      }
+      MapMessage m = checked(message);
       String type = m.getStringProperty(TYPE_PROPERTY);
-      if (type == null) {
-        throw new MalformedMessageException("missing property " + TYPE_PROPERTY);
+      if (type.equals(BATCH_TYPE)) {
+        throw new MalformedMessageException(
+            "a " + BATCH_TYPE + " holds several messages; read it with decodeAll");
       }
-      TransferId id = transferId(m);
-      return switch (type) {
-        case "DownloadFileRequest" ->
-            new DownloadFileRequest(
-                id,
-                string(m, "bucket"),
-                string(m, "key"),
-                string(m, "filename"),
-                extraArgs(m),
-                optionalLong(m, "expectedSize"),
-                m.itemExists("clientId") ? m.getString("clientId") : null);
-        case "CancelTransfer" -> new CancelTransfer(id);
-        case "QueryTransfer" ->
-            new QueryTransfer(
-                id,
-                string(m, "clientId"),
-                m.itemExists("filename") ? m.getString("filename") : null);
-        case "GetObjectJob" ->
-            new GetObjectJob(
-                id,
-                string(m, "bucket"),
-                string(m, "key"),
-                string(m, "tempPath"),
-                string(m, "finalPath"),
-                integer(m, "partIndex"),
-                integer(m, "partCount"),
-                longValue(m, "offset"),
-                longValue(m, "length"),
-                longValue(m, "objectSize"),
-                m.itemExists("range") ? m.getString("range") : null,
-                m.itemExists("etag") ? m.getString("etag") : null,
-                extraArgs(m));
-        case "JobCompleted" ->
-            new JobCompleted(
-                id,
-                integer(m, "partIndex"),
-                longValue(m, "bytes"),
-                m.itemExists("objectSize") ? longValue(m, "objectSize") : -1,
-                m.itemExists("etag") ? m.getString("etag") : null,
-                m.getString("worker"));
-        case "SizeLearned" ->
-            new SizeLearned(
-                id,
-                longValue(m, "objectSize"),
-                longValue(m, "firstPartBytes"),
-                m.itemExists("etag") ? m.getString("etag") : null,
-                m.getString("worker"));
-        case "JobFailed" ->
-            new JobFailed(id, integer(m, "partIndex"), error(m), m.getString("worker"));
-        case "TransferUpdate" ->
-            new TransferUpdate(
-                id,
-                status(m),
-                longValue(m, "totalBytes"),
-                longValue(m, "bytesDone"),
-                integer(m, "partsExpected"),
-                integer(m, "partsDone"),
-                m.itemExists(ERROR_PREFIX + "kind") ? error(m) : null);
-        default ->
-            throw new MalformedMessageException("unknown " + TYPE_PROPERTY + " '" + type + "'");
-      };
+      return fields(m, "", type, transferId(m));
     } catch (JMSException | RuntimeException e) {
-      if (e instanceof MalformedMessageException me) {
-        throw me;
-      }
-      throw new MalformedMessageException("unreadable s3pool message: " + e, e);
+      throw malformed(e);
     }
+  }
+
+  /**
+   * Decodes a received message that may hold several ({@link #encodeAll}): its messages in order,
+   * or the one it is.
+   *
+   * @throws MalformedMessageException naming what is missing or wrong
+   */
+  public static List<WireMessage> decodeAll(Message message) {
+    try {
+      MapMessage m = checked(message);
+      String type = m.getStringProperty(TYPE_PROPERTY);
+      if (!type.equals(BATCH_TYPE)) {
+        return List.of(fields(m, "", type, transferId(m)));
+      }
+      long count = longValue(m, "count");
+      if (count < 1 || count > MAX_BATCH) {
+        throw new MalformedMessageException(
+            "field count must be 1.." + MAX_BATCH + ", got " + count);
+      }
+      List<WireMessage> messages = new ArrayList<>((int) count);
+      for (int i = 0; i < count; i++) {
+        String prefix = i + ".";
+        messages.add(
+            fields(
+                m,
+                prefix,
+                string(m, prefix + TYPE_PROPERTY),
+                new TransferId(string(m, prefix + "transferId"))));
+      }
+      return messages;
+    } catch (JMSException | RuntimeException e) {
+      throw malformed(e);
+    }
+  }
+
+  private static MalformedMessageException malformed(Exception e) {
+    return e instanceof MalformedMessageException me
+        ? me
+        : new MalformedMessageException("unreadable s3pool message: " + e, e);
+  }
+
+  /** {@code message} as a MapMessage of this contract's version with a type. */
+  private static MapMessage checked(Message message) throws JMSException {
+    if (!(message instanceof MapMessage m)) {
+      throw new MalformedMessageException(
+          "s3pool messages are MapMessages, got "
+              + (message == null ? "null" : message.getClass().getSimpleName()));
+    }
+    if (!m.propertyExists(VERSION_PROPERTY)) {
+      throw new MalformedMessageException("missing property " + VERSION_PROPERTY);
+    }
+    String version = m.getObjectProperty(VERSION_PROPERTY).toString();
+    if (!version.equals(String.valueOf(VERSION))) {
+      throw new MalformedMessageException(
+          "unsupported " + VERSION_PROPERTY + " " + version + ", this side speaks " + VERSION);
+    }
+    if (m.getStringProperty(TYPE_PROPERTY) == null) {
+      throw new MalformedMessageException("missing property " + TYPE_PROPERTY);
+    }
+    return m;
+  }
+
+  /** The message of type {@code type} whose fields are those named {@code prefix + field}. */
+  private static WireMessage fields(MapMessage m, String prefix, String type, TransferId id)
+      throws JMSException {
+    return switch (type) {
+      case "DownloadFileRequest" ->
+          new DownloadFileRequest(
+              id,
+              string(m, prefix + "bucket"),
+              string(m, prefix + "key"),
+              string(m, prefix + "filename"),
+              extraArgs(m, prefix),
+              optionalLong(m, prefix + "expectedSize"),
+              m.itemExists(prefix + "clientId") ? m.getString(prefix + "clientId") : null);
+      case "CancelTransfer" -> new CancelTransfer(id);
+      case "QueryTransfer" ->
+          new QueryTransfer(
+              id,
+              string(m, prefix + "clientId"),
+              m.itemExists(prefix + "filename") ? m.getString(prefix + "filename") : null);
+      case "GetObjectJob" ->
+          new GetObjectJob(
+              id,
+              string(m, prefix + "bucket"),
+              string(m, prefix + "key"),
+              string(m, prefix + "tempPath"),
+              string(m, prefix + "finalPath"),
+              integer(m, prefix + "partIndex"),
+              integer(m, prefix + "partCount"),
+              longValue(m, prefix + "offset"),
+              longValue(m, prefix + "length"),
+              longValue(m, prefix + "objectSize"),
+              m.itemExists(prefix + "range") ? m.getString(prefix + "range") : null,
+              m.itemExists(prefix + "etag") ? m.getString(prefix + "etag") : null,
+              extraArgs(m, prefix));
+      case "JobCompleted" ->
+          new JobCompleted(
+              id,
+              integer(m, prefix + "partIndex"),
+              longValue(m, prefix + "bytes"),
+              m.itemExists(prefix + "objectSize") ? longValue(m, prefix + "objectSize") : -1,
+              m.itemExists(prefix + "etag") ? m.getString(prefix + "etag") : null,
+              m.getString(prefix + "worker"));
+      case "SizeLearned" ->
+          new SizeLearned(
+              id,
+              longValue(m, prefix + "objectSize"),
+              longValue(m, prefix + "firstPartBytes"),
+              m.itemExists(prefix + "etag") ? m.getString(prefix + "etag") : null,
+              m.getString(prefix + "worker"));
+      case "JobFailed" ->
+          new JobFailed(
+              id,
+              integer(m, prefix + "partIndex"),
+              error(m, prefix),
+              m.getString(prefix + "worker"));
+      case "TransferUpdate" ->
+          new TransferUpdate(
+              id,
+              status(m, prefix),
+              longValue(m, prefix + "totalBytes"),
+              longValue(m, prefix + "bytesDone"),
+              integer(m, prefix + "partsExpected"),
+              integer(m, prefix + "partsDone"),
+              m.itemExists(prefix + ERROR_PREFIX + "kind") ? error(m, prefix) : null);
+      default ->
+          throw new MalformedMessageException("unknown " + TYPE_PROPERTY + " '" + type + "'");
+    };
   }
 
   private static TransferId transferId(MapMessage m) throws JMSException {
@@ -213,22 +309,23 @@ public final class WireCodec {
     return new TransferId(id);
   }
 
-  private static void putExtraArgs(MapMessage m, Map<String, String> extraArgs)
+  private static void putExtraArgs(MapMessage m, String prefix, Map<String, String> extraArgs)
       throws JMSException {
     for (Map.Entry<String, String> e : extraArgs.entrySet()) {
-      m.setString(EXTRA_PREFIX + e.getKey(), e.getValue());
+      m.setString(prefix + EXTRA_PREFIX + e.getKey(), e.getValue());
     }
   }
 
-  private static Map<String, String> extraArgs(MapMessage m) throws JMSException {
+  private static Map<String, String> extraArgs(MapMessage m, String prefix) throws JMSException {
     Map<String, String> args = new HashMap<>();
+    String extra = prefix + EXTRA_PREFIX;
     for (String name : names(m)) {
-      if (name.startsWith(EXTRA_PREFIX)) {
+      if (name.startsWith(extra)) {
         String value = m.getString(name);
         if (value == null) {
           throw new MalformedMessageException("field " + name + " is null");
         }
-        args.put(name.substring(EXTRA_PREFIX.length()), value);
+        args.put(name.substring(extra.length()), value);
       }
     }
     return args;
@@ -240,26 +337,26 @@ public final class WireCodec {
     return Collections.list(names);
   }
 
-  private static void putError(MapMessage m, TransferError e) throws JMSException {
-    m.setString(ERROR_PREFIX + "kind", e.kind().name());
-    m.setInt(ERROR_PREFIX + "statusCode", e.statusCode());
-    m.setString(ERROR_PREFIX + "message", e.message());
+  private static void putError(MapMessage m, String prefix, TransferError e) throws JMSException {
+    m.setString(prefix + ERROR_PREFIX + "kind", e.kind().name());
+    m.setInt(prefix + ERROR_PREFIX + "statusCode", e.statusCode());
+    m.setString(prefix + ERROR_PREFIX + "message", e.message());
     if (e.errorCode() != null) {
-      m.setString(ERROR_PREFIX + "errorCode", e.errorCode());
+      m.setString(prefix + ERROR_PREFIX + "errorCode", e.errorCode());
     }
     if (e.operation() != null) {
-      m.setString(ERROR_PREFIX + "operation", e.operation());
+      m.setString(prefix + ERROR_PREFIX + "operation", e.operation());
     }
     if (e.causeType() != null) {
-      m.setString(ERROR_PREFIX + "causeType", e.causeType());
+      m.setString(prefix + ERROR_PREFIX + "causeType", e.causeType());
     }
     if (e.causeMessage() != null) {
-      m.setString(ERROR_PREFIX + "causeMessage", e.causeMessage());
+      m.setString(prefix + ERROR_PREFIX + "causeMessage", e.causeMessage());
     }
   }
 
-  private static TransferError error(MapMessage m) throws JMSException {
-    String kind = string(m, ERROR_PREFIX + "kind");
+  private static TransferError error(MapMessage m, String prefix) throws JMSException {
+    String kind = string(m, prefix + ERROR_PREFIX + "kind");
     ErrorKind errorKind;
     try {
       errorKind = ErrorKind.valueOf(kind);
@@ -268,16 +365,18 @@ public final class WireCodec {
     }
     return new TransferError(
         errorKind,
-        m.itemExists(ERROR_PREFIX + "statusCode") ? m.getInt(ERROR_PREFIX + "statusCode") : 0,
-        m.getString(ERROR_PREFIX + "errorCode"),
-        m.getString(ERROR_PREFIX + "operation"),
-        string(m, ERROR_PREFIX + "message"),
-        m.getString(ERROR_PREFIX + "causeType"),
-        m.getString(ERROR_PREFIX + "causeMessage"));
+        m.itemExists(prefix + ERROR_PREFIX + "statusCode")
+            ? m.getInt(prefix + ERROR_PREFIX + "statusCode")
+            : 0,
+        m.getString(prefix + ERROR_PREFIX + "errorCode"),
+        m.getString(prefix + ERROR_PREFIX + "operation"),
+        string(m, prefix + ERROR_PREFIX + "message"),
+        m.getString(prefix + ERROR_PREFIX + "causeType"),
+        m.getString(prefix + ERROR_PREFIX + "causeMessage"));
   }
 
-  private static TransferStatus status(MapMessage m) throws JMSException {
-    String status = string(m, "status");
+  private static TransferStatus status(MapMessage m, String prefix) throws JMSException {
+    String status = string(m, prefix + "status");
     try {
       return TransferStatus.valueOf(status);
     } catch (IllegalArgumentException e) {

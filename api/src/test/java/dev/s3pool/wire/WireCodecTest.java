@@ -10,6 +10,7 @@ import dev.s3pool.TransferId;
 import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -299,6 +300,63 @@ class WireCodecTest {
             "PAUSED");
 
     assertMalformed(message, "unknown status 'PAUSED'");
+  }
+
+  @Test
+  void encodeAll_severalMessages_decodeAllGivesThemBackInOrder() throws JMSException {
+    List<WireMessage> messages = everyMessageType().toList();
+
+    MapMessage batch = WireCodec.encodeAll(ArtemisMessages.session(), messages);
+
+    assertEquals("Batch", batch.getStringProperty("s3poolType"));
+    assertEquals(messages.size(), batch.getInt("count"));
+    assertEquals("GetObjectJob", batch.getString("5.s3poolType"));
+    assertEquals("AES256", batch.getString("6.extraArgs.SSECustomerAlgorithm"));
+    assertEquals("SlowDown", batch.getString("12.error.errorCode"));
+    assertEquals(messages, WireCodec.decodeAll(batch));
+  }
+
+  @Test
+  void encodeAll_oneMessage_isThatMessageAlone() throws JMSException {
+    MapMessage one = WireCodec.encodeAll(ArtemisMessages.session(), List.of(job()));
+
+    assertEquals("GetObjectJob", one.getStringProperty("s3poolType"));
+    assertEquals(job(), WireCodec.decode(one));
+    assertEquals(List.of(job()), WireCodec.decodeAll(one));
+  }
+
+  @Test
+  void encodeAll_nothing_isRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> WireCodec.encodeAll(ArtemisMessages.session(), List.of()));
+  }
+
+  @Test
+  void decode_ofABatch_isRefusedNamingDecodeAll() throws JMSException {
+    MapMessage batch = WireCodec.encodeAll(ArtemisMessages.session(), List.of(job(), job()));
+
+    assertMalformed(batch, "a Batch holds several messages; read it with decodeAll");
+  }
+
+  @Test
+  void decodeAll_countOutOfRange_namesIt() throws JMSException {
+    MapMessage batch = WireCodec.encodeAll(ArtemisMessages.session(), List.of(job(), job()));
+    batch.setInt("count", 1001);
+
+    MalformedMessageException e =
+        assertThrows(MalformedMessageException.class, () -> WireCodec.decodeAll(batch));
+    assertEquals("field count must be 1..1000, got 1001", e.getMessage());
+  }
+
+  @Test
+  void decodeAll_aBatchMissingAnItemsField_namesTheField() throws JMSException {
+    MapMessage batch = WireCodec.encodeAll(ArtemisMessages.session(), List.of(job(), job()));
+    batch.setInt("count", 3);
+
+    MalformedMessageException e =
+        assertThrows(MalformedMessageException.class, () -> WireCodec.decodeAll(batch));
+    assertEquals("missing field 2.s3poolType", e.getMessage());
   }
 
   private static DownloadFileRequest request() {

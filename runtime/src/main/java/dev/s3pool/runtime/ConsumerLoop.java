@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A thread that takes messages from one queue in a transacted session and commits after each one is
- * handled, so that a message is acknowledged only together with what its handler sent. If the
- * handler throws, or the JVM dies before the commit, the broker delivers the message again.
+ * handled (or after several already at hand, see {@link #ConsumerLoop(Connection, String,
+ * HandlerFactory, int)}), so that a message is acknowledged only together with what its handler
+ * sent. If the handler throws, or the JVM dies before the commit, the broker delivers the message
+ * again.
  */
 public final class ConsumerLoop implements Runnable {
 
@@ -20,11 +22,17 @@ public final class ConsumerLoop implements Runnable {
     void handle(Message message) throws Exception;
 
     /**
-     * The transaction of the message just handled was rolled back: what the handler sent is gone,
-     * and the message will be delivered again. A handler that keeps state of its own undoes here
-     * what it changed for that message.
+     * The transaction of the messages just handled is being rolled back: what the handler sent is
+     * gone, and the messages will be delivered again (once this returns). A handler that keeps
+     * state of its own undoes here what it changed for them.
      */
     default void rolledBack() {}
+
+    /** The messages handled since the last commit are about to be committed: send what is held. */
+    default void beforeCommit() throws JMSException {}
+
+    /** The messages handled since the last commit, and what the handler sent, are committed. */
+    default void committed() {}
   }
 
   /** Makes the handler once the loop's session exists. */
@@ -39,12 +47,28 @@ public final class ConsumerLoop implements Runnable {
   private final Connection connection;
   private final String queue;
   private final HandlerFactory handlers;
+  private final int maxPerTransaction;
   private volatile boolean running = true;
 
   public ConsumerLoop(Connection connection, String queue, HandlerFactory handlers) {
+    this(connection, queue, handlers, 1);
+  }
+
+  /**
+   * A loop that, having handled a message, also handles those already at hand, up to {@code
+   * maxPerTransaction} in all, and commits them together. After a handler fails, the messages
+   * rolled back are handled one per transaction again, so that one bad message cannot fail the
+   * others.
+   */
+  public ConsumerLoop(
+      Connection connection, String queue, HandlerFactory handlers, int maxPerTransaction) {
+    if (maxPerTransaction < 1) {
+      throw new IllegalArgumentException("maxPerTransaction must be > 0: " + maxPerTransaction);
+    }
     this.connection = connection;
     this.queue = queue;
     this.handlers = handlers;
+    this.maxPerTransaction = maxPerTransaction;
   }
 
   /** Starts the loop on a new non-daemon thread. */
@@ -80,22 +104,38 @@ public final class ConsumerLoop implements Runnable {
     try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
         MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
       Handler handler = handlers.create(session);
+      int alone = 0; // messages to handle one per transaction, after a failure
       while (running) {
         Message message = consumer.receive(RECEIVE_TIMEOUT_MILLIS);
         if (message == null) {
           continue;
         }
+        int limit = alone > 0 ? 1 : maxPerTransaction;
+        int handled = 0;
         try {
-          handler.handle(message);
+          while (true) {
+            handler.handle(message);
+            if (++handled == limit || (message = consumer.receiveNoWait()) == null) {
+              break;
+            }
+          }
+          handler.beforeCommit();
           session.commit();
+          handler.committed();
+          alone = Math.max(0, alone - 1);
         } catch (JMSException e) {
-          rollbackQuietly(session);
           handler.rolledBack();
+          rollbackQuietly(session);
           throw e;
         } catch (Exception e) {
-          log.error("queue={} handling failed; the message will be delivered again", queue, e);
-          rollbackQuietly(session);
+          log.error(
+              "queue={} handling failed; {} delivered again",
+              queue,
+              handled == 0 ? "the message will be" : "it and " + handled + " others will be",
+              e);
           handler.rolledBack();
+          rollbackQuietly(session);
+          alone = handled + 1;
         }
       }
     }

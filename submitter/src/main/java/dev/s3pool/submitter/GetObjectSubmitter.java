@@ -55,8 +55,11 @@ final class GetObjectSubmitter {
    * the whole plan is made at once and its first jobs go out (the coordinator sends the others with
    * the first result); without, one GET of the first chunk, whose response tells the size (no
    * HeadObject), and the coordinator plans the rest when that part's response head is in.
+   *
+   * @return the transfer registered, or null when the request was refused
    */
-  void submit(DownloadFileRequest request, Destination replyTo, String correlationId, Outbox out)
+  TransferRecord submit(
+      DownloadFileRequest request, Destination replyTo, String correlationId, Outbox out)
       throws JMSException {
     TransferRecord record;
     List<PartPlan.Part> parts;
@@ -88,7 +91,7 @@ final class GetObjectSubmitter {
       TransferUpdate outcome = outcome(request.transferId(), refused.error);
       coordinator.endedBeforeStart(outcome);
       out.publish(outcome, request.clientId(), replyTo, correlationId);
-      return;
+      return null;
     }
     log.info(
         "transferId={} bucket={} key={} size={} parts={}",
@@ -99,6 +102,7 @@ final class GetObjectSubmitter {
         record.sizeKnown() ? parts.size() : "unknown");
     record.toSend(parts);
     coordinator.sendFirstJobs(record, out);
+    return record;
   }
 
   /**

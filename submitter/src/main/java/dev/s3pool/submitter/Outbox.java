@@ -3,6 +3,7 @@ package dev.s3pool.submitter;
 import dev.s3pool.TransferId;
 import dev.s3pool.wire.Destinations;
 import dev.s3pool.wire.ErrorKind;
+import dev.s3pool.wire.GetObjectJob;
 import dev.s3pool.wire.TransferError;
 import dev.s3pool.wire.TransferStatus;
 import dev.s3pool.wire.TransferUpdate;
@@ -13,18 +14,24 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sends from one thread's transacted session: what is sent goes out when that thread commits, in
- * the same transaction as the message it is handling.
+ * the same transaction as the messages it is handling.
  */
 final class Outbox {
+
+  /** The most small jobs one job message holds. */
+  static final int MAX_JOBS_PER_MESSAGE = 8;
 
   private final Session session;
   private final MessageProducer producer;
   private final Destination jobs;
   private final Destination monitor;
   private final Destination deadLetter;
+  private final List<GetObjectJob> held = new ArrayList<>();
 
   Outbox(Session session) throws JMSException {
     this.session = session;
@@ -36,6 +43,32 @@ final class Outbox {
 
   void sendJob(WireMessage job) throws JMSException {
     producer.send(jobs, WireCodec.encode(session, job));
+  }
+
+  /** Holds a small job until {@link #sendHeldJobs}, which may send it together with others. */
+  void holdJob(GetObjectJob job) {
+    held.add(job);
+  }
+
+  /**
+   * Sends the held jobs, at most {@value #MAX_JOBS_PER_MESSAGE} to a message and spread evenly over
+   * as few messages as that allows: the jobs of small objects then cost fewer messages and commits
+   * than objects, at the broker, the workers and the coordinator.
+   */
+  void sendHeldJobs() throws JMSException {
+    int messages = (held.size() + MAX_JOBS_PER_MESSAGE - 1) / MAX_JOBS_PER_MESSAGE;
+    int from = 0;
+    for (int i = 0; i < messages; i++) {
+      int to = from + (held.size() - from) / (messages - i);
+      producer.send(jobs, WireCodec.encodeAll(session, held.subList(from, to)));
+      from = to;
+    }
+    held.clear();
+  }
+
+  /** Forgets the held jobs: the transaction they belonged to was rolled back. */
+  void dropHeldJobs() {
+    held.clear();
   }
 
   /**

@@ -13,6 +13,8 @@ import dev.s3pool.wire.WireCodec;
 import dev.s3pool.wire.WireMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,38 @@ final class RequestHandler {
     this.coordinator = coordinator;
   }
 
+  /**
+   * Handles requests; the single jobs of small transfers are held and go out together when the
+   * requests handled in one transaction are committed ({@link Outbox#sendHeldJobs}).
+   */
   ConsumerLoop.Handler handlerFor(Outbox out) {
-    return message -> onRequest(message, out);
+    List<TransferRecord> registered = new ArrayList<>();
+    return new ConsumerLoop.Handler() {
+      @Override
+      public void handle(Message message) throws JMSException {
+        TransferRecord record = onRequest(message, out);
+        if (record != null) {
+          registered.add(record);
+        }
+      }
+
+      @Override
+      public void beforeCommit() throws JMSException {
+        out.sendHeldJobs();
+      }
+
+      @Override
+      public void committed() {
+        registered.clear();
+      }
+
+      @Override
+      public void rolledBack() {
+        out.dropHeldJobs();
+        coordinator.requestsRolledBack(registered);
+        registered.clear();
+      }
+    };
   }
 
   ConsumerLoop.Handler resultHandlerFor(Outbox out) {
@@ -46,23 +78,29 @@ final class RequestHandler {
       }
 
       @Override
+      public void committed() {
+        coordinator.resultsCommitted();
+      }
+
+      @Override
       public void rolledBack() {
         coordinator.rolledBack();
       }
     };
   }
 
-  private void onRequest(Message message, Outbox out) throws JMSException {
+  /** Handles one request; returns the transfer it registered, if any. */
+  private TransferRecord onRequest(Message message, Outbox out) throws JMSException {
     WireMessage decoded;
     try {
       decoded = WireCodec.decode(message);
     } catch (MalformedMessageException e) {
       log.error("rejecting request messageId={}: {}", message.getJMSMessageID(), e.getMessage());
       out.reject(message, "malformed request: " + e.getMessage());
-      return;
+      return null;
     }
     if (decoded instanceof DownloadFileRequest request) {
-      submitter.submit(request, message.getJMSReplyTo(), Outbox.correlationId(message), out);
+      return submitter.submit(request, message.getJMSReplyTo(), Outbox.correlationId(message), out);
     } else if (decoded instanceof CancelTransfer cancel) {
       coordinator.cancel(cancel.transferId(), out);
     } else if (decoded instanceof QueryTransfer query) {
@@ -75,29 +113,39 @@ final class RequestHandler {
       log.error("rejecting request messageId={}: {}", message.getJMSMessageID(), reason);
       out.reject(message, reason);
     }
+    return null;
   }
 
+  /** Handles a message of job results: one, or those of the jobs a worker got in one message. */
   private void onResult(Message message, Outbox out) throws JMSException {
-    WireMessage decoded;
+    List<WireMessage> results;
     try {
-      decoded = WireCodec.decode(message);
+      results = WireCodec.decodeAll(message);
     } catch (MalformedMessageException e) {
       log.error("moving a malformed job result to the dead-letter queue: {}", e.getMessage());
       out.reject(message, e.getMessage());
       return;
     }
-    if (decoded instanceof JobCompleted completed) {
-      coordinator.onCompleted(completed, out);
-    } else if (decoded instanceof SizeLearned learned) {
-      coordinator.onSizeLearned(learned, out);
-    } else if (decoded instanceof JobFailed failed) {
-      coordinator.onFailed(failed, out);
-    } else {
-      log.error(
-          "moving {} sent to {} to the dead-letter queue",
-          decoded.getClass().getSimpleName(),
-          Destinations.JOB_RESULTS);
-      out.reject(message, "not a job result");
+    for (WireMessage decoded : results) {
+      if (!(decoded instanceof JobCompleted
+          || decoded instanceof SizeLearned
+          || decoded instanceof JobFailed)) {
+        log.error(
+            "moving {} sent to {} to the dead-letter queue",
+            decoded.getClass().getSimpleName(),
+            Destinations.JOB_RESULTS);
+        out.reject(message, "not a job result: " + decoded.getClass().getSimpleName());
+        return;
+      }
+    }
+    for (WireMessage decoded : results) {
+      if (decoded instanceof JobCompleted completed) {
+        coordinator.onCompleted(completed, out);
+      } else if (decoded instanceof SizeLearned learned) {
+        coordinator.onSizeLearned(learned, out);
+      } else {
+        coordinator.onFailed((JobFailed) decoded, out);
+      }
     }
   }
 }

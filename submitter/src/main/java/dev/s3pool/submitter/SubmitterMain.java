@@ -24,6 +24,14 @@ public final class SubmitterMain {
    */
   static final int CONSUMER_WINDOW_BYTES = 64 * 1024;
 
+  /**
+   * A request thread handles the requests at hand, up to this many, in one transaction, and sends
+   * the jobs of the small objects among them together ({@link Outbox#sendHeldJobs}). Two full job
+   * messages: a larger batch would keep the first of its jobs from the workers longer (creating a
+   * temporary file takes up to a millisecond).
+   */
+  static final int REQUESTS_PER_TRANSACTION = 2 * Outbox.MAX_JOBS_PER_MESSAGE;
+
   private SubmitterMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -46,7 +54,8 @@ public final class SubmitterMain {
                 new ConsumerLoop(
                     connection,
                     Destinations.DOWNLOAD_REQUESTS,
-                    session -> requests.handlerFor(new Outbox(session))));
+                    session -> requests.handlerFor(new Outbox(session)),
+                    REQUESTS_PER_TRANSACTION));
           }
           loops.add(
               new ConsumerLoop(

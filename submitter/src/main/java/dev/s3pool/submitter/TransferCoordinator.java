@@ -47,13 +47,10 @@ final class TransferCoordinator {
   private final Map<TransferId, TransferError> endedBeforeRequest = bounded();
 
   /**
-   * The transfer the result in hand concerns, and its plan before that result: what {@link
-   * #rolledBack} restores if the result's transaction does not commit. Results come one at a time,
-   * on one thread.
+   * The transfers the results in hand concern, and their plans before those results: what {@link
+   * #rolledBack} restores if the results' transaction does not commit. Results come on one thread.
    */
-  private TransferRecord touched;
-
-  private TransferRecord.Plan touchedPlan;
+  private final Map<TransferRecord, TransferRecord.Plan> touched = new LinkedHashMap<>();
 
   TransferCoordinator(ProcessTransferConfig config) {
     this.config = config;
@@ -70,12 +67,21 @@ final class TransferCoordinator {
   }
 
   /**
-   * Sends the first jobs of a transfer the submitter planned in full (its size was given), in the
-   * request's transaction; the others go out with the transfer's first result.
+   * Sends the first jobs of a transfer just registered, in the request's transaction; the others go
+   * out with the transfer's first result. A transfer of one job (a small object, or the first part
+   * of one of unknown size) has it held, to go out with other such jobs handled in the same
+   * transaction ({@link Outbox#sendHeldJobs}).
    */
   void sendFirstJobs(TransferRecord record, Outbox out) throws JMSException {
     synchronized (lock) {
-      sendUnsent(record, firstJobs(), out);
+      List<PartPlan.Part> first = record.takeUnsent(firstJobs());
+      if (first.size() == 1 && record.partsExpected() == 1) {
+        out.holdJob(record.job(first.get(0)));
+        return;
+      }
+      for (PartPlan.Part part : first) {
+        out.sendJob(record.job(part));
+      }
     }
   }
 
@@ -85,10 +91,33 @@ final class TransferCoordinator {
     }
   }
 
-  /** Remembers {@code record}'s plan before the result in hand changes it. */
+  /** Remembers {@code record}'s plan before the results in hand change it. */
   private void touch(TransferRecord record) {
-    touched = record;
-    touchedPlan = record == null ? null : record.plan();
+    if (record != null) {
+      touched.putIfAbsent(record, record.plan());
+    }
+  }
+
+  /** The results handled since the last commit were committed: what they changed stands. */
+  void resultsCommitted() {
+    synchronized (lock) {
+      touched.clear();
+    }
+  }
+
+  /**
+   * The transaction of requests that registered these transfers is being rolled back, and the
+   * requests will come again: the transfers are forgotten and their temporary files removed, so
+   * that a cancel coming meanwhile is remembered for the request instead of ending a transfer whose
+   * jobs never went out, and a request refused when it comes again leaves no file behind.
+   */
+  void requestsRolledBack(List<TransferRecord> registered) {
+    synchronized (lock) {
+      for (TransferRecord record : registered) {
+        active.remove(record.id, record);
+        deleteQuietly(record);
+      }
+    }
   }
 
   /**
@@ -268,11 +297,11 @@ final class TransferCoordinator {
    */
   void rolledBack() {
     synchronized (lock) {
-      if (touched != null) {
-        log.info("transferId={} result rolled back; its jobs will be sent again", touched.id);
-        touched.restore(touchedPlan);
-        touch(null);
+      for (Map.Entry<TransferRecord, TransferRecord.Plan> e : touched.entrySet()) {
+        log.info("transferId={} result rolled back; its jobs will be sent again", e.getKey().id);
+        e.getKey().restore(e.getValue());
       }
+      touched.clear();
     }
   }
 

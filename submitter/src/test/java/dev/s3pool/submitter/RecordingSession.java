@@ -18,8 +18,11 @@ import org.apache.activemq.artemis.jms.client.ActiveMQTopic;
 /** Records what an {@link Outbox} on its {@link #session()} sends, decoded again. */
 final class RecordingSession {
 
-  /** Every message sent, in order, decoded. */
+  /** Every message sent, in order, decoded; a batch gives all it holds. */
   final List<WireMessage> sent = new ArrayList<>();
+
+  /** How many messages each JMS message sent held: 1, or a batch's count. */
+  final List<Integer> messageSizes = new ArrayList<>();
 
   /**
    * A session that makes Artemis's own messages and destinations, and whose producer decodes what
@@ -31,7 +34,9 @@ final class RecordingSession {
             MessageProducer.class,
             (method, args) -> {
               if (method.equals("send") && args.length == 2 && args[1] instanceof Message m) {
-                sent.add(WireCodec.decode(m));
+                List<WireMessage> decoded = WireCodec.decodeAll(m);
+                sent.addAll(decoded);
+                messageSizes.add(decoded.size());
                 return null;
               }
               throw new UnsupportedOperationException(method);
@@ -68,6 +73,8 @@ final class RecordingSession {
             return map.get((String) args[0]);
           }
           return switch (method) {
+            case "getJMSReplyTo", "getJMSCorrelationID" -> null;
+            case "getJMSMessageID" -> "ID:recorded";
             case "propertyExists" -> properties.containsKey((String) args[0]);
             case "itemExists" -> body.containsKey((String) args[0]);
             case "getMapNames" -> Collections.enumeration(body.keySet());

@@ -82,7 +82,7 @@ class TransferCoordinatorTest {
 
   @Test
   void onSizeLearned_plansTheRestAtOnce_andTheFirstPartsResultPlansNothingMore() throws Exception {
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
 
     List<GetObjectJob> jobs = jobs();
     assertEquals(List.of(1, 2, 3), jobs.stream().map(GetObjectJob::partIndex).toList());
@@ -107,10 +107,10 @@ class TransferCoordinatorTest {
 
   @Test
   void onSizeLearned_again_forAFirstPartFetchedAgain_isIgnored() throws Exception {
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w1"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w1"));
     sent.clear();
 
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w2"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w2"));
 
     assertEquals(List.of(), sent);
   }
@@ -121,7 +121,7 @@ class TransferCoordinatorTest {
     assertEquals(3, jobs().size(), "the result planned the rest");
     sent.clear();
 
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
 
     assertEquals(List.of(), sent);
   }
@@ -131,14 +131,14 @@ class TransferCoordinatorTest {
     coordinator.cancel(ID, out);
     sent.clear();
 
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
 
     assertEquals(List.of(), sent);
   }
 
   @Test
   void firstPartResult_ofAnotherSizeThanItTold_failsObjectChanged() throws Exception {
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
 
     complete(new JobCompleted(ID, 0, CHUNK, SIZE + 1, ETAG, "w"));
 
@@ -154,7 +154,7 @@ class TransferCoordinatorTest {
 
   @Test
   void firstPartResult_withAnotherEtagThanItTold_failsObjectChanged() throws Exception {
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
 
     complete(new JobCompleted(ID, 0, CHUNK, SIZE, "\"v2\"", "w"));
 
@@ -181,9 +181,9 @@ class TransferCoordinatorTest {
   @Test
   void rolledBack_afterTheFirstPartsResult_plannedAgainAndCountedOnce() throws Exception {
     JobCompleted first = new JobCompleted(ID, 0, CHUNK, SIZE, ETAG, "w");
-    complete(first);
-    sent.clear();
+    coordinator.onCompleted(first, out); // not committed
 
+    sent.clear();
     coordinator.rolledBack();
     complete(first);
     assertEquals(List.of(1, 2, 3), jobs().stream().map(GetObjectJob::partIndex).toList());
@@ -197,12 +197,12 @@ class TransferCoordinatorTest {
 
   @Test
   void rolledBack_ofAResultThatPlannedNothing_changesNothing() throws Exception {
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
     complete(new JobCompleted(ID, 1, CHUNK, ETAG, "w"));
     sent.clear();
 
     coordinator.rolledBack();
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
 
     assertEquals(List.of(), sent, "the plan committed with the earlier message stands");
   }
@@ -211,7 +211,7 @@ class TransferCoordinatorTest {
   void plan_largerThanTheFleet_firstJobsAtOnce_theOthersWithTheNextResult() throws Exception {
     start(2, -1);
 
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
 
     assertEquals(List.of(1, 2), partsSent(), "as many as the fleet runs at once");
     sent.clear();
@@ -241,11 +241,11 @@ class TransferCoordinatorTest {
   @Test
   void rolledBack_aResultThatSentTheOtherJobs_sendsThemAgain() throws Exception {
     start(2, -1);
-    coordinator.onSizeLearned(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"), out);
+    learn(new SizeLearned(ID, SIZE, CHUNK, ETAG, "w"));
     JobCompleted first = new JobCompleted(ID, 0, CHUNK, SIZE, ETAG, "w");
-    complete(first);
-    sent.clear();
+    coordinator.onCompleted(first, out); // not committed
 
+    sent.clear();
     coordinator.rolledBack();
     complete(first);
 
@@ -261,8 +261,16 @@ class TransferCoordinatorTest {
     return jobs().stream().map(GetObjectJob::partIndex).toList();
   }
 
+  /** The coordinator handles {@code completed}, and the transaction is committed. */
   private void complete(JobCompleted completed) throws Exception {
     coordinator.onCompleted(completed, out);
+    coordinator.resultsCommitted();
+  }
+
+  /** The coordinator handles {@code learned}, and the transaction is committed. */
+  private void learn(SizeLearned learned) throws Exception {
+    coordinator.onSizeLearned(learned, out);
+    coordinator.resultsCommitted();
   }
 
   private List<GetObjectJob> jobs() {

@@ -88,34 +88,43 @@ public final class WorkerMain {
         });
   }
 
-  /** Runs each job it is handed and sends the result in the same transaction. */
+  /**
+   * Runs the jobs of each message it is handed (one, or several small ones the submitter put in one
+   * message) and sends their results, as one message, in the same transaction.
+   */
   private static ConsumerLoop.Handler handler(Session session, GetObjectWorker worker)
       throws JMSException {
     MessageProducer results = session.createProducer(session.createQueue(Destinations.JOB_RESULTS));
     return message -> {
-      WireMessage result = run(worker, message);
-      if (result != null) {
-        Message m = WireCodec.encode(session, result);
+      List<WireMessage> done = run(worker, message);
+      if (!done.isEmpty()) {
+        Message m = WireCodec.encodeAll(session, done);
         m.setStringProperty(DUPLICATE_ID_PROPERTY, "result-of-" + message.getJMSMessageID());
         results.send(m);
       }
     };
   }
 
-  /** The result to report for {@code message}, or null for none (skipped, or not a job). */
-  private static WireMessage run(GetObjectWorker worker, Message message) {
-    WireMessage decoded;
+  /** The results to report for {@code message}: none for a skipped job, or a message not a job. */
+  private static List<WireMessage> run(GetObjectWorker worker, Message message) {
+    List<WireMessage> decoded;
     try {
-      decoded = WireCodec.decode(message);
+      decoded = WireCodec.decodeAll(message);
     } catch (MalformedMessageException e) {
       log.error("dropping malformed job: {}", e.getMessage());
-      return null;
+      return List.of();
     }
-    if (!(decoded instanceof GetObjectJob job)) {
-      log.error(
-          "dropping {} sent to {}", decoded.getClass().getSimpleName(), Destinations.WORKER_JOBS);
-      return null;
+    List<WireMessage> results = new ArrayList<>(decoded.size());
+    for (WireMessage m : decoded) {
+      if (!(m instanceof GetObjectJob job)) {
+        log.error("dropping {} sent to {}", m.getClass().getSimpleName(), Destinations.WORKER_JOBS);
+        continue;
+      }
+      WireMessage result = worker.run(job);
+      if (result != null) {
+        results.add(result);
+      }
     }
-    return worker.run(job);
+    return results;
   }
 }
