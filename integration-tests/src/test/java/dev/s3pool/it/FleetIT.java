@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.s3pool.ProcessPoolDownloader;
 import dev.s3pool.TransferFuture;
 import dev.s3pool.cli.LocalS3Server;
+import dev.s3pool.internal.DefaultTransferFuture;
 import dev.s3pool.it.FaultProxy.Fault;
 import dev.s3pool.it.FaultProxy.RequestKey;
 import dev.s3pool.it.StandaloneFleet.Spied;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,6 +196,64 @@ class FleetIT {
     assertTrue(
         carriedBy.get("GetObjectJob") <= objects / 2,
         () -> "20 requests waiting: their jobs go out several to a message: " + counts);
+  }
+
+  /**
+   * A worker killed while it holds a message of several small jobs loses none of them: the broker
+   * gives the whole message to the next worker, which downloads them all; parts done twice are
+   * counted once.
+   */
+  @Test
+  void workerKilledHoldingSeveralSmallJobs_theNextWorkerDownloadsThemAll() throws Exception {
+    int objects = 8;
+    Path small = TestFiles.writeRandom(testDir.resolve("sources/slow-small.bin"), 16 * 1024, 34);
+    for (int i = 0; i < objects; i++) {
+      s3.putObject(BUCKET, "slow-small/" + i + ".bin", small);
+    }
+    try (FaultProxy proxy = FaultProxy.start(s3.endpoint())) {
+      // A second per object: a thread holding several is busy with them for seconds.
+      Predicate<RequestKey> slowSmall =
+          key -> key.method().equals("GET") && key.path().startsWith("/" + BUCKET + "/slow-small/");
+      proxy.inject(slowSmall, Integer.MAX_VALUE, Fault.throttle(16 * 1024));
+      Started first = fleet.startWorker(proxy.endpoint());
+      String jobs = fleet.spyOn(Destinations.WORKER_JOBS);
+      String requests = fleet.spyOn(Destinations.DOWNLOAD_REQUESTS);
+
+      ProcessPoolDownloader downloader = fleet.downloader();
+      List<TransferFuture> futures = new ArrayList<>();
+      for (int i = 0; i < objects; i++) {
+        futures.add(
+            checks.track(
+                downloader.downloadFile(
+                    BUCKET, "slow-small/" + i + ".bin", downloads.resolve("slow-" + i + ".bin"))));
+      }
+      fleet.awaitMessages(requests, objects); // waiting together for the submitter
+      fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
+      assertTrue(proxy.awaitActiveBodies(1, Duration.ofSeconds(30)), "no small object started");
+
+      first.process().destroyForcibly().waitFor(30, SECONDS);
+      assertFalse(first.process().isAlive(), "the worker survived SIGKILL");
+      StandaloneFleet.await(
+          StandaloneFleet.WAIT,
+          () -> "the killed worker gone from " + Destinations.WORKER_JOBS,
+          () -> fleet.consumers(Destinations.WORKER_JOBS) == 0);
+      fleet.startWorker(proxy.endpoint());
+      for (TransferFuture future : futures) {
+        future.completion().get(60, SECONDS);
+      }
+
+      for (int i = 0; i < objects; i++) {
+        TestFiles.assertSameContent(small, downloads.resolve("slow-" + i + ".bin"));
+        DefaultTransferFuture mirror = (DefaultTransferFuture) futures.get(i);
+        assertEquals(small.toFile().length(), mirror.bytesDone(), "counted once: object " + i);
+      }
+      List<Spied> jobMessages = fleet.drain(jobs);
+      assertTrue(
+          jobMessages.stream().anyMatch(m -> "Batch".equals(m.property("s3poolType"))),
+          () -> "no job message held several jobs: " + jobMessages);
+      int gets = proxy.requestsMatching(slowSmall).values().stream().mapToInt(i -> i).sum();
+      assertTrue(gets > objects, "nothing was fetched again after the kill: " + gets + " GETs");
+    }
   }
 
   @Test
