@@ -146,14 +146,7 @@ class FleetIT {
     }
     String spy = fleet.spyOnEveryAddress();
 
-    ProcessPoolDownloader downloader = fleet.downloader();
-    List<TransferFuture> futures = new ArrayList<>();
-    for (int i = 0; i < objects; i++) {
-      futures.add(
-          checks.track(
-              downloader.downloadFile(
-                  BUCKET, "small/" + i + ".bin", downloads.resolve(i + ".bin"))));
-    }
+    List<TransferFuture> futures = downloadEach("small/", objects, "");
     fleet.awaitMessages(spy, objects); // the requests wait for the submitter
     fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
     for (TransferFuture future : futures) {
@@ -219,14 +212,7 @@ class FleetIT {
       String jobs = fleet.spyOn(Destinations.WORKER_JOBS);
       String requests = fleet.spyOn(Destinations.DOWNLOAD_REQUESTS);
 
-      ProcessPoolDownloader downloader = fleet.downloader();
-      List<TransferFuture> futures = new ArrayList<>();
-      for (int i = 0; i < objects; i++) {
-        futures.add(
-            checks.track(
-                downloader.downloadFile(
-                    BUCKET, "slow-small/" + i + ".bin", downloads.resolve("slow-" + i + ".bin"))));
-      }
+      List<TransferFuture> futures = downloadEach("slow-small/", objects, "slow-");
       fleet.awaitMessages(requests, objects); // waiting together for the submitter
       fleet.startSubmitter(s3.endpoint(), ONE_MIB_PARTS);
       assertTrue(proxy.awaitActiveBodies(1, Duration.ofSeconds(30)), "no small object started");
@@ -482,6 +468,22 @@ class FleetIT {
   }
 
   /** Waits until the broker has dropped the stopped or killed submitter's consumers. */
+  /**
+   * Starts downloads of {@code <keyPrefix>0.bin} … {@code <keyPrefix>(count-1).bin} through a new
+   * downloader of the fleet, into {@code <namePrefix>i.bin} in the downloads directory.
+   */
+  private List<TransferFuture> downloadEach(String keyPrefix, int count, String namePrefix) {
+    ProcessPoolDownloader downloader = fleet.downloader();
+    List<TransferFuture> futures = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      futures.add(
+          checks.track(
+              downloader.downloadFile(
+                  BUCKET, keyPrefix + i + ".bin", downloads.resolve(namePrefix + i + ".bin"))));
+    }
+    return futures;
+  }
+
   private void awaitNoSubmitter() {
     StandaloneFleet.await(
         StandaloneFleet.WAIT,
