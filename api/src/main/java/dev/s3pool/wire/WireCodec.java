@@ -241,13 +241,11 @@ public final class WireCodec {
               string(m, prefix + "filename"),
               extraArgs(m, prefix),
               optionalLong(m, prefix + "expectedSize"),
-              m.itemExists(prefix + "clientId") ? m.getString(prefix + "clientId") : null);
+              optionalString(m, prefix + "clientId"));
       case "CancelTransfer" -> new CancelTransfer(id);
       case "QueryTransfer" ->
           new QueryTransfer(
-              id,
-              string(m, prefix + "clientId"),
-              m.itemExists(prefix + "filename") ? m.getString(prefix + "filename") : null);
+              id, string(m, prefix + "clientId"), optionalString(m, prefix + "filename"));
       case "GetObjectJob" ->
           new GetObjectJob(
               id,
@@ -260,8 +258,8 @@ public final class WireCodec {
               longValue(m, prefix + "offset"),
               longValue(m, prefix + "length"),
               longValue(m, prefix + "objectSize"),
-              m.itemExists(prefix + "range") ? m.getString(prefix + "range") : null,
-              m.itemExists(prefix + "etag") ? m.getString(prefix + "etag") : null,
+              optionalString(m, prefix + "range"),
+              optionalString(m, prefix + "etag"),
               extraArgs(m, prefix));
       case "JobCompleted" ->
           new JobCompleted(
@@ -269,14 +267,14 @@ public final class WireCodec {
               integer(m, prefix + "partIndex"),
               longValue(m, prefix + "bytes"),
               m.itemExists(prefix + "objectSize") ? longValue(m, prefix + "objectSize") : -1,
-              m.itemExists(prefix + "etag") ? m.getString(prefix + "etag") : null,
+              optionalString(m, prefix + "etag"),
               m.getString(prefix + "worker"));
       case "SizeLearned" ->
           new SizeLearned(
               id,
               longValue(m, prefix + "objectSize"),
               longValue(m, prefix + "firstPartBytes"),
-              m.itemExists(prefix + "etag") ? m.getString(prefix + "etag") : null,
+              optionalString(m, prefix + "etag"),
               m.getString(prefix + "worker"));
       case "JobFailed" ->
           new JobFailed(
@@ -394,6 +392,10 @@ public final class WireCodec {
           "field " + name + " must be a string, got " + describe(value));
     }
     return s;
+  }
+
+  private static String optionalString(MapMessage m, String name) throws JMSException {
+    return m.itemExists(name) ? m.getString(name) : null;
   }
 
   private static long longValue(MapMessage m, String name) throws JMSException {

@@ -74,14 +74,13 @@ final class TransferCoordinator {
    */
   void sendFirstJobs(TransferRecord record, Outbox out) throws JMSException {
     synchronized (lock) {
-      List<PartPlan.Part> first = record.takeUnsent(firstJobs());
-      if (first.size() == 1 && record.partsExpected() == 1) {
-        out.holdJob(record.job(first.get(0)));
+      if (record.partsExpected() == 1) {
+        for (PartPlan.Part only : record.takeUnsent(1)) {
+          out.holdJob(record.job(only));
+        }
         return;
       }
-      for (PartPlan.Part part : first) {
-        out.sendJob(record.job(part));
-      }
+      sendUnsent(record, firstJobs(), out);
     }
   }
 
