@@ -13,11 +13,9 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,29 +25,20 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Executes one {@link GetObjectJob}: a GET of the job's range, streamed into the temporary file at
- * the job's offset with positional writes through a fixed-size buffer. Streaming errors are retried
- * (5 attempts in all), each attempt rewriting the job's own range from its start; S3 errors fail at
- * once.
+ * the job's offset with positional writes through a fixed-size buffer ({@link PartFile}). Streaming
+ * errors are retried (5 attempts in all), each attempt rewriting the job's own range from its
+ * start; S3 errors fail at once.
  */
 final class GetObjectWorker {
 
   static final int MAX_ATTEMPTS = 5;
-  static final int BUFFER_BYTES = 128 * 1024;
 
   /**
-   * Every this many writes (1 MiB with the default buffer) a part checks that its temporary file is
-   * still there. When it is gone, the transfer failed or was cancelled meanwhile, and the part
-   * stops instead of downloading the rest of its range for nothing (a stat per MiB).
+   * Every this many bytes a part checks that its temporary file is still there. When it is gone,
+   * the transfer failed or was cancelled meanwhile, and the part stops instead of downloading the
+   * rest of its range for nothing (a stat per MiB).
    */
-  static final int WRITES_BETWEEN_CHECKS = 8;
-
-  /**
-   * Writes to one file take turns in this JVM. The kernel makes them take turns anyway (ext4 holds
-   * the inode's lock for each write), but a thread waiting there spins on the CPU the writing
-   * thread needs; waiting here it sleeps. Striped by path, so writes to different files wait for
-   * each other only on a hash collision. bench/README.md ("Levers measured") has the numbers.
-   */
-  private static final Object[] WRITE_LOCKS = newLocks(64);
+  static final long BYTES_BETWEEN_CHECKS = 1024 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(GetObjectWorker.class);
 
@@ -66,19 +55,14 @@ final class GetObjectWorker {
   private final String name;
   private final SizeListener sizeListener;
   private final RetryConfig retryConfig;
-  private final byte[] buffer;
+
+  /** Grows to the direct write size on the first part that writes direct. */
+  private byte[] buffer = new byte[PartFile.BUFFERED_WRITE_BYTES];
+
+  /** Native memory for direct writes, made on the first part that uses them. */
+  private ByteBuffer staging;
 
   GetObjectWorker(PartSource parts, String name, SizeListener sizeListener, Duration retryWait) {
-    this(parts, name, sizeListener, retryWait, BUFFER_BYTES);
-  }
-
-  GetObjectWorker(
-      PartSource parts,
-      String name,
-      SizeListener sizeListener,
-      Duration retryWait,
-      int bufferBytes) {
-    this.buffer = new byte[bufferBytes];
     this.parts = parts;
     this.name = name;
     this.sizeListener = sizeListener;
@@ -217,9 +201,9 @@ final class GetObjectWorker {
   /** One attempt. */
   private Fetched fetch(GetObjectJob job, Path temp)
       throws IOException, StreamingException, TransferEndedException, SizeMismatchException {
-    FileChannel file;
+    PartFile file;
     try {
-      file = FileChannel.open(temp, StandardOpenOption.WRITE);
+      file = new PartFile(temp);
     } catch (NoSuchFileException e) {
       throw new TransferEndedException();
     }
@@ -252,16 +236,20 @@ final class GetObjectWorker {
         sizeListener.sizeLearned(
             new SizeLearned(job.transferId(), objectSize, length, body.eTag(), name));
       }
-      // Reads fill the buffer; a full buffer (or the end) is one positional write, so writes are
-      // 128 KiB even when the socket hands over less. (1 MiB and 256 KiB buffers measured slower
-      // on 1 GiB: 10 threads' buffers then no longer fit the CPU caches.)
+      // Reads fill the buffer up to the write size; a full buffer (or the end) is one positional
+      // write, so writes keep their size even when the socket hands over less.
+      file.chooseWrites(length, this::staging);
+      int writeSize = file.writeSize();
+      if (buffer.length < writeSize) {
+        buffer = new byte[writeSize];
+      }
       long received = 0;
+      long checked = 0;
       int filled = 0;
-      int writes = 0;
       while (true) {
         int n;
         try {
-          n = body.read(buffer, filled, buffer.length - filled);
+          n = body.read(buffer, filled, writeSize - filled);
         } catch (IOException e) {
           body.abort();
           throw new StreamingException(e);
@@ -281,16 +269,19 @@ final class GetObjectWorker {
         }
         received += n;
         filled += n;
-        if (filled == buffer.length) {
-          write(temp, file, job.offset() + received - filled, filled);
+        if (filled == writeSize) {
+          file.write(buffer, filled, job.offset() + received - filled);
           filled = 0;
-          if (++writes % WRITES_BETWEEN_CHECKS == 0 && !Files.exists(temp)) {
-            body.abort();
-            throw new TransferEndedException();
+          if (received - checked >= BYTES_BETWEEN_CHECKS) {
+            checked = received;
+            if (!Files.exists(temp)) {
+              body.abort();
+              throw new TransferEndedException();
+            }
           }
         }
       }
-      write(temp, file, job.offset() + received - filled, filled);
+      file.write(buffer, filled, job.offset() + received - filled);
       long written = received;
       if (written < length) {
         throw new StreamingException(
@@ -300,22 +291,11 @@ final class GetObjectWorker {
     }
   }
 
-  /** Writes the buffer's first {@code count} bytes at {@code position} of {@code temp}. */
-  private void write(Path temp, FileChannel file, long position, int count) throws IOException {
-    ByteBuffer view = ByteBuffer.wrap(buffer, 0, count);
-    synchronized (WRITE_LOCKS[Math.floorMod(temp.hashCode(), WRITE_LOCKS.length)]) {
-      while (view.hasRemaining()) {
-        position += file.write(view, position);
-      }
+  private ByteBuffer staging() {
+    if (staging == null) {
+      staging = PartFile.newStaging();
     }
-  }
-
-  private static Object[] newLocks(int count) {
-    Object[] locks = new Object[count];
-    for (int i = 0; i < count; i++) {
-      locks[i] = new Object();
-    }
-    return locks;
+    return staging;
   }
 
   /**

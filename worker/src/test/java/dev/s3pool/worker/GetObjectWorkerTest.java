@@ -44,7 +44,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class GetObjectWorkerTest {
 
   private static final int OFFSET = 1000;
-  private static final int BUFFER_BYTES = 128 * 1024;
   private static final int LENGTH = 300_000; // more than two buffers
   private static final byte UNTOUCHED = 0x55;
   private static final long OBJECT_SIZE = 900_000;
@@ -75,8 +74,7 @@ class GetObjectWorkerTest {
               sizes.add(learned);
               fileSizeWhenTold.add(temp.toFile().length());
             },
-            Duration.ofMillis(1),
-            BUFFER_BYTES);
+            Duration.ofMillis(1));
   }
 
   @Test
@@ -211,14 +209,8 @@ class GetObjectWorkerTest {
 
   @Test
   void run_tempFileGoneMidBody_stopsReadingAndReportsNothing() {
-    int smallBuffer = 4096;
-    GetObjectWorker small =
-        new GetObjectWorker(
-            new SdkPartSource(() -> s3),
-            "worker-test",
-            learned -> {},
-            Duration.ofMillis(1),
-            smallBuffer);
+    int length = 8 * 1024 * 1024;
+    int goneAfter = 1024 * 1024;
     int[] delivered = new int[1];
     s3.respond(
         () ->
@@ -229,24 +221,44 @@ class GetObjectWorkerTest {
               }
 
               @Override
-              public int read(byte[] into, int offset, int length) throws IOException {
-                if (delivered[0] >= LENGTH) {
+              public int read(byte[] into, int offset, int wanted) throws IOException {
+                if (delivered[0] >= length) {
                   return -1;
                 }
-                if (delivered[0] >= 100_000) {
+                if (delivered[0] >= goneAfter) {
                   Files.deleteIfExists(temp); // the transfer was cancelled meanwhile
                 }
-                int n = Math.min(length, LENGTH - delivered[0]);
-                System.arraycopy(part, delivered[0], into, offset, n);
+                int n = Math.min(Math.min(wanted, 64 * 1024), length - delivered[0]);
                 delivered[0] += n;
                 return n;
               }
-            });
+            },
+        GetObjectResponse.builder()
+            .eTag("\"etag-1\"")
+            .contentRange("bytes 0-" + (length - 1) + "/" + length)
+            .build());
+    GetObjectJob large =
+        new GetObjectJob(
+            new TransferId("t-1"),
+            "bucket-1",
+            "key/1",
+            temp.toString(),
+            dir.resolve("object").toString(),
+            0,
+            1,
+            0,
+            length,
+            length,
+            "bytes=0-" + (length - 1),
+            "\"etag-1\"",
+            Map.of());
 
-    assertNull(small.run(job()), "a part of an ended transfer reports nothing");
+    assertNull(worker.run(large), "a part of an ended transfer reports nothing");
+    long mostWritesLater =
+        goneAfter + PartFile.DIRECT_WRITE_BYTES + GetObjectWorker.BYTES_BETWEEN_CHECKS;
     assertTrue(
-        delivered[0] <= 100_000 + (GetObjectWorker.WRITES_BETWEEN_CHECKS + 1) * smallBuffer,
-        "read " + delivered[0] + " of " + LENGTH + " bytes after the file was gone");
+        delivered[0] <= mostWritesLater,
+        "read " + delivered[0] + " of " + length + " bytes after the file was gone");
     assertEquals(1, s3.requests.size(), "no retry");
   }
 
