@@ -141,17 +141,21 @@ final class PartFile implements Closeable {
    * Writes {@code data[0, count)} at {@code position}; {@code count} is at most {@link #writeSize}.
    */
   void write(byte[] data, int count, long position) throws IOException {
-    synchronized (lock) {
-      if (direct == null) {
+    if (direct == null) {
+      synchronized (lock) {
         buffered(data, 0, count, position);
-        return;
       }
-      int head = (int) Math.min(count, Math.floorMod(-position, (long) alignment));
-      int whole = (count - head) / alignment * alignment;
+      return;
+    }
+    int head = (int) Math.min(count, Math.floorMod(-position, (long) alignment));
+    int whole = (count - head) / alignment * alignment;
+    // The copy into this thread's staging buffer needs no turn: only the writes take turns.
+    staging.clear().put(data, head, whole).flip();
+    synchronized (lock) {
       buffered(data, 0, head, position);
       if (whole > 0) {
         try {
-          direct(data, head, whole, position + head);
+          writeStaged(position + head);
         } catch (IOException e) {
           // A file system may accept O_DIRECT and refuse the writes; a real failure (a full disk)
           // fails the buffered write too.
@@ -174,8 +178,7 @@ final class PartFile implements Closeable {
     direct = null;
   }
 
-  private void direct(byte[] data, int offset, int count, long position) throws IOException {
-    staging.clear().put(data, offset, count).flip();
+  private void writeStaged(long position) throws IOException {
     while (staging.hasRemaining()) {
       position += direct.write(staging, position);
     }
