@@ -9,8 +9,18 @@ out="$bench/out"
 RUNS="${RUNS:-3}"
 WORKLOADS="${WORKLOADS:-w1 w2 w3}"
 SERVERS="${SERVERS:-nginx s3proxy}"
+# A JDK 25 or later for s3pool-jdkN and s3pool-cp-jdkN (below), if there is one
+JDK_NEW="${JDK_NEW:-}" JDK_NEW_FEATURE=
+for j in ${JDK_NEW:-/usr/lib/jvm/*}; do
+  f="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || true)"
+  if [[ -x "$j/bin/java" && -n "$f" ]] && ((f >= 25)); then
+    JDK_NEW="$j" JDK_NEW_FEATURE="$f"
+    break
+  fi
+  JDK_NEW=
+done
 # CLIENT-warm: a second batch in the same process, timed inside it (the downloader already running)
-CLIENTS="${CLIENTS:-curl reference boto3 crt s3pool reference-warm crt-warm s3pool-warm}"
+CLIENTS="${CLIENTS:-curl reference boto3 crt s3pool reference-warm crt-warm s3pool-warm${JDK_NEW:+ s3pool-jdk$JDK_NEW_FEATURE}}"
 COLD="${COLD:-1}"
 WARMUP="${WARMUP:-1}" # untimed runs per client and server first (JIT-free caches, CDS archives)
 PORT="${NGINX_PORT:-18080}"
@@ -92,6 +102,30 @@ s3pool_archive() { # the driver JVM's class-data archive: written by the first r
   if [[ -s "$a" ]]; then echo "-XX:SharedArchiveFile=$a"; else echo "-XX:ArchiveClassesAtExit=$a"; fi
 }
 
+s3pool_jdk_files() { # the driver JVM's AOT cache on JDK_NEW, and the record it is made from
+  echo "$out/classes/s3pool-bench-jdk$JDK_NEW_FEATURE.aot $out/classes/s3pool-bench-jdk$JDK_NEW_FEATURE.aotconf"
+}
+
+s3pool_jdk_aot() { # on JDK_NEW: the driver's AOT cache once made, else record what this run loads
+  local a conf
+  read -r a conf <<<"$(s3pool_jdk_files)"
+  if [[ -s "$a" ]]; then echo "-XX:AOTCache=$a"; else echo "-XX:AOTMode=record -XX:AOTConfiguration=$conf"; fi
+}
+
+s3pool_jdk_flags() { # what ./s3pool gives its own JVM on Java 24 and later
+  echo "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:aot=off --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $s3pool_cp"
+}
+
+s3pool_jdk_cache() { # after a run that recorded: make the driver's AOT cache (no download runs)
+  local a conf
+  read -r a conf <<<"$(s3pool_jdk_files)"
+  if [[ -s "$conf" && ! -s "$a" ]]; then
+    # shellcheck disable=SC2046
+    "$JDK_NEW/bin/java" -XX:AOTMode=create -XX:AOTConfiguration="$conf" -XX:AOTCache="$a" $(s3pool_jdk_flags) >"$out/aot-create.log" 2>&1 ||
+      log "could not make $a (see $out/aot-create.log)"
+  fi
+}
+
 client_cmd() { # client endpoint workload dest; CLIENT-warm: the same, timed on a 2nd batch
   local c=$1 e=$2 w=$3 d=$4
   if [[ $c == *-warm ]]; then
@@ -105,20 +139,11 @@ client_cmd() { # client endpoint workload dest; CLIENT-warm: the same, timed on 
     crt) echo "java -cp $crt_cp CrtBench $e $manifest $w $d" ;;
     # The flags ./s3pool gives its own JVM (C1, serial GC, a class-data archive made by the warm-up
     # run), since the embedded broker runs in this JVM; see bench/README.md.
+    # The same on a JDK 25 or later (JDK_NEW), with an AOT cache instead; the children inherit the JDK.
+    s3pool-jdk*) echo "$JDK_NEW/bin/java $(s3pool_jdk_aot) $(s3pool_jdk_flags) S3poolBench $e $manifest $w $d" ;;
     s3pool) echo "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off $(s3pool_archive) -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $s3pool_cp S3poolBench $e $manifest $w $d" ;;
   esac
 }
-
-# A JDK 25 or later for s3pool-cp-jdkN (below), if there is one
-JDK_NEW="${JDK_NEW:-}" JDK_NEW_FEATURE=
-for j in ${JDK_NEW:-/usr/lib/jvm/*}; do
-  f="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$j/release" 2>/dev/null || true)"
-  if [[ -x "$j/bin/java" && -n "$f" ]] && ((f >= 25)); then
-    JDK_NEW="$j" JDK_NEW_FEATURE="$f"
-    break
-  fi
-  JDK_NEW=
-done
 
 results="$out/results.jsonl"
 : >"$results"
@@ -133,6 +158,7 @@ for server in $SERVERS; do
         if ((run < 1)); then
           log "$server $w warm-up: $c"
           BENCH_PHASE_FILE="$out/phase" $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1 || true
+          [[ $c == s3pool-jdk* ]] && s3pool_jdk_cache
           continue
         fi
         log "$server $w run $run: $c"
@@ -141,6 +167,7 @@ for server in $SERVERS; do
         if ! BENCH_PHASE_FILE="$out/phase" $PY "$bench/measure.py" "$out/m.json" -- $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1; then
           log "FAILED: $server $w $c (see $out/client.log)"; tail -5 "$out/client.log" >&2
         fi
+        [[ $c == s3pool-jdk* ]] && s3pool_jdk_cache
         verified=$($PY "$bench/verify.py" "$manifest" "$w" "$out/dl" "$out/data" "$run")
         $PY -c 'import json,os,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload=sys.argv[3], client=sys.argv[4], run=int(sys.argv[5]), verified=sys.argv[6]); p=sys.argv[7]; os.path.exists(p) and d.update(phase_s=float(open(p).read())); print(json.dumps(d))' \
           "$out/m.json" "$server" "$w" "$c" "$run" "$verified" "$out/phase" >>"$results"
