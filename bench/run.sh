@@ -139,9 +139,9 @@ client_cmd() { # client endpoint workload dest; CLIENT-warm: the same, timed on 
     crt) echo "java -cp $crt_cp CrtBench $e $manifest $w $d" ;;
     # The flags ./s3pool gives its own JVM (C1, serial GC, a class-data archive made by the warm-up
     # run), since the embedded broker runs in this JVM; see bench/README.md.
+    s3pool) echo "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off $(s3pool_archive) -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $s3pool_cp S3poolBench $e $manifest $w $d" ;;
     # The same on a JDK 25 or later (JDK_NEW), with an AOT cache instead; the children inherit the JDK.
     s3pool-jdk*) echo "$JDK_NEW/bin/java $(s3pool_jdk_aot) $(s3pool_jdk_flags) S3poolBench $e $manifest $w $d" ;;
-    s3pool) echo "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:cds=off -Xlog:cds+dynamic=off $(s3pool_archive) -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp $s3pool_cp S3poolBench $e $manifest $w $d" ;;
   esac
 }
 

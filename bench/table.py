@@ -75,15 +75,22 @@ def rate(w, c, s="nginx"):
 
 
 checks = []
-for w in ("w1", "w3"):
-    me, ref, curl = rate(w, "s3pool"), rate(w, "reference"), rate(w, "curl")
+
+
+def speed_checks(client, on=""):
+    """The speed targets against the reference and curl, for s3pool as `client` runs it."""
+    for w in ("w1", "w3"):
+        me, ref, curl = rate(w, client), rate(w, "reference"), rate(w, "curl")
+        if me and ref:
+            checks.append((f"{w} MB/s ≥ 1.3 × reference{on}", me[0], 1.3 * ref[0]))
+        if me and curl:
+            checks.append((f"{w} MB/s ≥ 0.85 × curl ceiling{on}", me[0], 0.85 * curl[0]))
+    me, ref = rate("w2", client), rate("w2", "reference")
     if me and ref:
-        checks.append((f"{w} MB/s ≥ 1.3 × reference", me[0], 1.3 * ref[0]))
-    if me and curl:
-        checks.append((f"{w} MB/s ≥ 0.85 × curl ceiling", me[0], 0.85 * curl[0]))
-me, ref = rate("w2", "s3pool"), rate("w2", "reference")
-if me and ref:
-    checks.append(("w2 objects/s ≥ 3 × reference", me[1], 3 * ref[1]))
+        checks.append((f"w2 objects/s ≥ 3 × reference{on}", me[1], 3 * ref[1]))
+
+
+speed_checks("s3pool")
 for w in ("w1", "w2", "w3"):
     me, crt = rate(w, "s3pool"), rate(w, "crt")
     if me and crt:
@@ -99,16 +106,7 @@ if cold_me and cold_ref:
     checks.append(("1-byte cp wall s ≤ 1.5 × reference (lower is better)", -med(cold_me, "wall_s"), -1.5 * med(cold_ref, "wall_s")))
 # s3pool's bench driver on a JDK 25 or later (run.sh's s3pool-jdkN): the same speed targets
 for c in sorted({c for (_, _, c) in g if c.startswith("s3pool-jdk")}):
-    on = f"on JDK {c[len('s3pool-jdk'):]} (not the default JDK here)"
-    for w in ("w1", "w3"):
-        me, ref, curl = rate(w, c), rate(w, "reference"), rate(w, "curl")
-        if me and ref:
-            checks.append((f"{w} MB/s ≥ 1.3 × reference {on}", me[0], 1.3 * ref[0]))
-        if me and curl:
-            checks.append((f"{w} MB/s ≥ 0.85 × curl ceiling {on}", me[0], 0.85 * curl[0]))
-    me, ref = rate("w2", c), rate("w2", "reference")
-    if me and ref:
-        checks.append((f"w2 objects/s ≥ 3 × reference {on}", me[1], 3 * ref[1]))
+    speed_checks(c, f" on JDK {c[len('s3pool-jdk'):]} (not the default JDK here)")
 for (w, s, c), rs in sorted(g.items()):
     if w == "w0" and s == "nginx" and c.startswith("s3pool-cp-jdk") and cold_ref:
         checks.append((f"1-byte cp on JDK {c[len('s3pool-cp-jdk'):]} wall s ≤ 1.5 × reference (not the default JDK here)", -med(rs, "wall_s"), -1.5 * med(cold_ref, "wall_s")))
