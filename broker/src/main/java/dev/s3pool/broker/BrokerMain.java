@@ -1,7 +1,9 @@
 package dev.s3pool.broker;
 
+import dev.s3pool.runtime.StandaloneOptions;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -59,30 +61,26 @@ public final class BrokerMain {
     String user = env.get("S3POOL_BROKER_USER");
     String password = env.get("S3POOL_BROKER_PASSWORD");
     Path dataDir = null;
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
+    Map<String, String> options =
+        StandaloneOptions.scan(
+            "broker", args, Set.of("--bind", "--user", "--password", "--data-dir")::contains);
+    String bind = options.get("--bind");
+    if (bind != null) {
+      int colon = bind.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("--bind takes HOST:PORT: '" + bind + "'");
       }
-      String value = args[++i];
-      switch (name) {
-        case "--bind" -> {
-          int colon = value.lastIndexOf(':');
-          if (colon <= 0) {
-            throw new IllegalArgumentException("--bind takes HOST:PORT: '" + value + "'");
-          }
-          host = value.substring(0, colon).replace("[", "").replace("]", "");
-          try {
-            port = Integer.parseInt(value.substring(colon + 1));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--bind port is not a number: '" + value + "'", e);
-          }
-        }
-        case "--user" -> user = value;
-        case "--password" -> password = value;
-        case "--data-dir" -> dataDir = Path.of(value).toAbsolutePath();
-        default -> throw new IllegalArgumentException("unknown option: " + name);
+      host = bind.substring(0, colon).replace("[", "").replace("]", "");
+      try {
+        port = Integer.parseInt(bind.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--bind port is not a number: '" + bind + "'", e);
       }
+    }
+    user = options.getOrDefault("--user", user);
+    password = options.getOrDefault("--password", password);
+    if (options.containsKey("--data-dir")) {
+      dataDir = Path.of(options.get("--data-dir")).toAbsolutePath();
     }
     return new BrokerOptions(
         host, port, user, password, dataDir, BrokerOptions.DEFAULT_MAX_SIZE_BYTES);

@@ -36,6 +36,15 @@ class BrokerMainTest {
   }
 
   @Test
+  void parse_nameEqualsValue_asForEveryCommand() {
+    BrokerOptions options =
+        BrokerMain.parse(new String[] {"--bind=127.0.0.1:7001", "--data-dir=journal"}, Map.of());
+
+    assertEquals(7001, options.port());
+    assertEquals(Path.of("journal").toAbsolutePath(), options.dataDir());
+  }
+
+  @Test
   void parse_publicAddressWithoutCredentials_refused() {
     IllegalArgumentException e =
         assertThrows(
@@ -53,7 +62,7 @@ class BrokerMainTest {
                 () -> BrokerMain.parse(new String[] {"--bind", "7000"}, Map.of()))
             .getMessage());
     assertEquals(
-        "unknown option: --port",
+        "unknown option for broker: --port",
         assertThrows(
                 IllegalArgumentException.class,
                 () -> BrokerMain.parse(new String[] {"--port", "1"}, Map.of()))

@@ -4,6 +4,7 @@ import static dev.s3pool.ProcessTransferConfig.MiB;
 
 import dev.s3pool.ProcessTransferConfig;
 import dev.s3pool.S3ClientConfig;
+import dev.s3pool.runtime.ByteSizes;
 import dev.s3pool.runtime.StandaloneOptions;
 import dev.s3pool.spi.FleetSettings;
 import dev.s3pool.wire.ExtraArgs;
@@ -34,15 +35,13 @@ final class CommandLine {
                                                their SHA-256 and print the throughput
         broker [--bind HOST:PORT] [--user U] [--password P] [--data-dir DIR]
                                                a standalone broker for a fleet
-        submitter --broker URL [--download-root DIR] [--threads N] [--endpoint-url URL]
-                                               a submitter process of a fleet
-        worker --broker URL [--threads N] [--endpoint-url URL]
-                                               a worker process of a fleet
+        submitter --broker URL [options]       a submitter process of a fleet
+        worker --broker URL [options]          a worker process of a fleet
         help                                   print this text (also --help)
 
       cp options:
         --endpoint-url URL             an S3-compatible endpoint; turns on path-style addressing
-        --region REGION                the region (default: AWS_REGION, then the AWS config)
+        --region REGION                the region (default: aws.region, AWS_REGION, the profile)
         --version-id ID                download this version of the object
         --expected-size BYTES          the object's size, known beforehand: all parts at once
         --multipart-threshold BYTES    split objects of this size and larger (default 8MiB)
@@ -60,7 +59,10 @@ final class CommandLine {
       BYTES is a number of bytes, optionally with a KiB, MiB or GiB suffix, or a sum: 8MiB+1.
       Credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
       AWS_PROFILE, ...). Exit status: 0 success, 1 failure, 2 bad command line.
-      """;
+
+      submitter and worker options:
+      """
+          + StandaloneOptions.OPTIONS_HELP;
 
   static final List<Long> DEFAULT_DEMO_SIZES =
       List.of(0L, 1024L, MiB, 8 * MiB, 8 * MiB + 1, 64 * MiB, 256 * MiB);
@@ -80,9 +82,6 @@ final class CommandLine {
   /** Options a fleet's own submitter and workers decide; cp refuses them with --broker. */
   private static final List<String> FLEET_OPTIONS =
       List.of("--multipart-threshold", "--multipart-chunksize", "--max-request-processes");
-
-  private static final Map<String, Long> UNITS =
-      Map.of("KiB", 1024L, "MiB", MiB, "GiB", 1024 * MiB);
 
   private CommandLine() {}
 
@@ -162,8 +161,8 @@ final class CommandLine {
     scanned.value(
         "--endpoint-url", url -> client.endpointOverride(URI.create(url)).forcePathStyle(true));
     ProcessTransferConfig.Builder transfer = ProcessTransferConfig.builder();
-    scanned.value("--multipart-threshold", v -> transfer.multipartThreshold(parseBytes(v)));
-    scanned.value("--multipart-chunksize", v -> transfer.multipartChunksize(parseBytes(v)));
+    scanned.value("--multipart-threshold", v -> transfer.multipartThreshold(ByteSizes.parse(v)));
+    scanned.value("--multipart-chunksize", v -> transfer.multipartChunksize(ByteSizes.parse(v)));
     scanned.value("--max-request-processes", v -> transfer.maxRequestProcesses(parseCount(v)));
     Map<String, String> extraArgs = scanned.value("--version-id", CommandLine::versionIdArgs);
     Long expectedSize = scanned.value("--expected-size", CommandLine::parseExpectedSize);
@@ -217,34 +216,6 @@ final class CommandLine {
     return new Command.Demo(sizes == null ? DEFAULT_DEMO_SIZES : sizes);
   }
 
-  /**
-   * A byte count such as 8388608, 8MiB or 8MiB+1: digits with an optional KiB, MiB or GiB suffix,
-   * or a sum of such terms.
-   *
-   * @throws IllegalArgumentException when {@code text} is none of these
-   */
-  static long parseBytes(String text) {
-    try {
-      long total = 0;
-      for (String term : text.split("\\+", -1)) {
-        total = Math.addExact(total, parseByteTerm(term.trim()));
-      }
-      return total;
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("not a byte size (like 8388608, 8MiB or 8MiB+1)", e);
-    }
-  }
-
-  private static long parseByteTerm(String term) {
-    for (Map.Entry<String, Long> unit : UNITS.entrySet()) {
-      if (term.endsWith(unit.getKey())) {
-        String number = term.substring(0, term.length() - unit.getKey().length()).trim();
-        return Math.multiplyExact(Long.parseLong(number), unit.getValue());
-      }
-    }
-    return Long.parseLong(term);
-  }
-
   private static int parseCount(String text) {
     try {
       return Integer.parseInt(text.trim());
@@ -254,7 +225,7 @@ final class CommandLine {
   }
 
   private static Long parseExpectedSize(String text) {
-    long size = parseBytes(text);
+    long size = ByteSizes.parse(text);
     if (size < 0) {
       // The same words as ProcessPoolDownloader.downloadFile.
       throw new IllegalArgumentException("expectedSize must be >= 0: " + size);
@@ -271,7 +242,7 @@ final class CommandLine {
   private static List<Long> parseSizes(String list) {
     List<Long> sizes = new ArrayList<>();
     for (String item : list.split(",", -1)) {
-      long size = parseBytes(item.trim());
+      long size = ByteSizes.parse(item.trim());
       if (size < 0) {
         throw new IllegalArgumentException("sizes must be >= 0: " + size);
       }

@@ -251,19 +251,6 @@ class CommandLineTest {
     assertEquals(Command.Role.SUBMITTER, ((Command.Child) parse("submitter")).role());
   }
 
-  @ParameterizedTest
-  @CsvSource({
-    "0,0",
-    "1024,1024",
-    "1KiB,1024",
-    "8MiB+1,8388609",
-    "2GiB,2147483648",
-    "1MiB+1KiB,1049600"
-  })
-  void parseBytes_acceptsSuffixesAndSums(String text, long bytes) {
-    assertEquals(bytes, CommandLine.parseBytes(text));
-  }
-
   private static Command parse(String... args) {
     return CommandLine.parse(List.of(args));
   }

@@ -85,13 +85,18 @@ class CliIT {
   }
 
   @Test
-  void help_listsCpAndDemo() throws Exception {
+  void help_listsCpDemoAndTheFleetRolesOptions() throws Exception {
     Run run = s3pool("--help");
 
     assertEquals(0, run.exitCode(), run::describe);
     assertEquals("", run.stderr(), run::describe);
     assertTrue(run.stdout().lines().anyMatch(l -> l.matches("\\s+cp\\s.*")), run::describe);
     assertTrue(run.stdout().lines().anyMatch(l -> l.matches("\\s+demo\\b.*")), run::describe);
+    for (String option : List.of("--threads N", "--read-timeout-seconds S", "--download-root")) {
+      assertTrue(
+          run.stdout().lines().anyMatch(l -> l.startsWith("  " + option)),
+          () -> option + " in " + run.describe());
+    }
   }
 
   @Test
@@ -239,6 +244,37 @@ class CliIT {
     assertTrue(
         kept.get(0).getFileName().toString().matches("s3pool-cli-[0-9]+\\.jsa"), kept::toString);
     assertTrue(Files.size(kept.get(0)) > 1_000_000, () -> kept + " holds the classes of a cp");
+  }
+
+  @Test
+  void classDataArchives_offWithS3poolCdsFalse_forTheLauncherAndItsChildren() throws Exception {
+    Path target = REPO_ROOT.resolve("cli").resolve("target");
+    for (Path p : cliArchiveFiles(target)) {
+      Files.delete(p);
+    }
+    Path cache = Files.createDirectories(testDir.resolve("cache"));
+    server.putObject(BUCKET, "cli/no-archive.bin", new byte[] {4, 5, 6});
+    Path downloads = Files.createDirectories(testDir.resolve("downloads"));
+
+    Run off =
+        s3pool(
+            Map.of("S3POOL_CDS", "false", "XDG_CACHE_HOME", cache.toString()),
+            "cp",
+            "s3://" + BUCKET + "/cli/no-archive.bin",
+            downloads + "/",
+            "--endpoint-url",
+            server.endpoint().toString());
+    Run next = s3pool("--help"); // would move a dump of the cp's JVM into place
+
+    assertEquals(0, off.exitCode(), off::describe);
+    assertEquals(0, next.exitCode(), next::describe);
+    assertArrayEquals(
+        new byte[] {4, 5, 6}, Files.readAllBytes(downloads.resolve("no-archive.bin")));
+    assertEquals(List.of(), cliArchiveFiles(target), "the launcher's JVM wrote no archive");
+    try (Stream<Path> files = Files.walk(cache)) {
+      List<Path> written = files.filter(Files::isRegularFile).toList();
+      assertEquals(List.of(), written, "the child JVMs wrote no archive");
+    }
   }
 
   /** The launcher's class-data archive for the cli role, its dumps and their markers. */

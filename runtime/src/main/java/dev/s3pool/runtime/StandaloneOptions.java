@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The command line of a submitter or worker started on its own ({@code ./s3pool worker --broker
@@ -29,20 +30,39 @@ public final class StandaloneOptions {
 
   private StandaloneOptions() {}
 
-  /** Usage lines for {@code role}. */
-  public static String usage(String role) {
-    return "usage: s3pool "
-        + role
-        + " --broker URL [--threads N] [--endpoint-url URL] [--region R]"
+  /** The options {@code role} takes, as its usage line and {@code s3pool --help} show them. */
+  public static String synopsis(String role) {
+    return "--broker URL [--threads N] [--endpoint-url URL] [--region R]"
         + " [--read-timeout-seconds S]"
         + (role.equals("submitter")
             ? " [--download-root DIR] [--multipart-threshold BYTES] [--multipart-chunksize BYTES]"
-            : "")
-        + "\nenvironment: "
-        + USER_ENV
-        + " and "
-        + PASSWORD_ENV
-        + " for a broker with credentials; AWS_* for S3 (the AWS default chain)";
+            : "");
+  }
+
+  /** What each option of a submitter or worker does, for its usage and {@code s3pool --help}. */
+  public static final String OPTIONS_HELP =
+      """
+        --broker URL                   the fleet's broker, e.g. tcp://10.0.0.5:61616 (required)
+        --threads N                    requests handled at once (default: submitter 4, worker 10)
+        --endpoint-url URL             an S3-compatible endpoint; turns on path-style addressing
+        --region REGION                the region (default: aws.region, AWS_REGION, the profile)
+        --read-timeout-seconds S       S3 read timeout (default 60)
+        --download-root DIR            submitter: write only below DIR; relative names land there
+        --multipart-threshold BYTES    submitter: split objects of this size and larger (default 8MiB)
+        --multipart-chunksize BYTES    submitter: bytes per ranged GET (default 8MiB)
+      Options may also be written --name=value. Broker credentials come from S3POOL_BROKER_USER
+      and S3POOL_BROKER_PASSWORD, AWS credentials from the AWS chain, so that no secret appears
+      on a command line.
+      """;
+
+  /** Usage lines for {@code role}. */
+  public static String usage(String role) {
+    return "usage: s3pool " + role + " " + synopsis(role) + "\n" + OPTIONS_HELP;
+  }
+
+  /** Threads of a submitter or worker started without {@code --threads}. */
+  public static int defaultThreads(String role) {
+    return role.equals("submitter") ? 4 : 10;
   }
 
   /**
@@ -67,19 +87,13 @@ public final class StandaloneOptions {
    * @throws IllegalArgumentException naming the bad option or value
    */
   public static ChildSettings parse(String role, String[] args, Map<String, String> env) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      boolean known =
-          COMMON.contains(name) || (role.equals("submitter") && SUBMITTER_ONLY.contains(name));
-      if (!known) {
-        throw new IllegalArgumentException("unknown option for " + role + ": " + name);
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      options.put(name, args[++i]);
-    }
+    Map<String, String> options =
+        scan(
+            role,
+            args,
+            name ->
+                COMMON.contains(name)
+                    || (role.equals("submitter") && SUBMITTER_ONLY.contains(name)));
     String url = options.get("--broker");
     if (url == null) {
       throw new IllegalArgumentException("--broker URL is required, e.g. tcp://127.0.0.1:61616");
@@ -94,14 +108,19 @@ public final class StandaloneOptions {
     }
     ProcessTransferConfig.Builder transfer = ProcessTransferConfig.builder();
     if (options.containsKey("--multipart-threshold")) {
-      transfer.multipartThreshold(number(options, "--multipart-threshold"));
+      transfer.multipartThreshold(bytes(options, "--multipart-threshold"));
     }
     if (options.containsKey("--multipart-chunksize")) {
-      transfer.multipartChunksize(number(options, "--multipart-chunksize"));
+      transfer.multipartChunksize(bytes(options, "--multipart-chunksize"));
     }
-    int defaultThreads = role.equals("submitter") ? 4 : 10;
-    int threads =
-        options.containsKey("--threads") ? (int) number(options, "--threads") : defaultThreads;
+    int threads = defaultThreads(role);
+    if (options.containsKey("--threads")) {
+      long n = number(options, "--threads");
+      if (n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("--threads is too large: " + n);
+      }
+      threads = (int) n;
+    }
     String root = options.get("--download-root");
     return new ChildSettings(
         broker.url(),
@@ -111,6 +130,50 @@ public final class StandaloneOptions {
         client.build(),
         transfer.build(),
         root == null ? null : Path.of(root).toAbsolutePath().normalize().toString());
+  }
+
+  /**
+   * The options in {@code args}, each written {@code --name value} or {@code --name=value}; a later
+   * one wins over an earlier one of the same name.
+   *
+   * @throws IllegalArgumentException naming an option {@code known} refuses, or one without a value
+   */
+  public static Map<String, String> scan(String command, String[] args, Predicate<String> known) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      String value = null;
+      int equals = name.indexOf('=');
+      if (name.startsWith("--") && equals > 0) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      }
+      if (!known.test(name)) {
+        throw new IllegalArgumentException("unknown option for " + command + ": " + name);
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(name + " needs a value");
+        }
+        value = args[++i];
+      }
+      options.put(name, value);
+    }
+    return options;
+  }
+
+  private static long bytes(Map<String, String> options, String name) {
+    String value = options.get(name);
+    long n;
+    try {
+      n = ByteSizes.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " is " + e.getMessage() + ": '" + value + "'", e);
+    }
+    if (n <= 0) {
+      throw new IllegalArgumentException(name + " must be > 0: " + value);
+    }
+    return n;
   }
 
   private static long number(Map<String, String> options, String name) {

@@ -1,6 +1,7 @@
 package dev.s3pool.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,6 +64,63 @@ class StandaloneOptionsTest {
     assertTrue(settings.downloadRoot().startsWith("/"), settings.downloadRoot());
     assertTrue(settings.downloadRoot().endsWith("/downloads"), settings.downloadRoot());
     assertEquals(1048576, settings.transferConfig().multipartChunksize());
+  }
+
+  @Test
+  void parse_submitter_takesByteSizesAndNameEqualsValue() {
+    ChildSettings settings =
+        StandaloneOptions.parse(
+            "submitter",
+            new String[] {
+              "--broker=tcp://h:1",
+              "--multipart-threshold",
+              "64MiB",
+              "--multipart-chunksize=8MiB+1",
+              "--threads=2"
+            },
+            Map.of());
+
+    assertEquals("tcp://h:1", settings.brokerUrl());
+    assertEquals(64L << 20, settings.transferConfig().multipartThreshold());
+    assertEquals((8L << 20) + 1, settings.transferConfig().multipartChunksize());
+    assertEquals(2, settings.threads());
+  }
+
+  @Test
+  void parse_badByteSizeOrHugeThreadCount_namesOptionAndValue() {
+    assertEquals(
+        "--multipart-chunksize is not a byte size (like 8388608, 8MiB or 8MiB+1): '8XiB'",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    StandaloneOptions.parse(
+                        "submitter",
+                        new String[] {"--broker", "tcp://h:1", "--multipart-chunksize", "8XiB"},
+                        ENV))
+            .getMessage());
+    assertEquals(
+        "--threads is too large: 3000000000",
+        refusal(new String[] {"--broker", "tcp://h:1", "--threads", "3000000000"}, ENV));
+  }
+
+  @Test
+  void usage_namesEveryOptionOfTheRole() {
+    String submitter = StandaloneOptions.usage("submitter");
+    for (String option :
+        new String[] {
+          "--broker",
+          "--threads",
+          "--endpoint-url",
+          "--region",
+          "--read-timeout-seconds",
+          "--download-root",
+          "--multipart-threshold",
+          "--multipart-chunksize"
+        }) {
+      assertTrue(StandaloneOptions.synopsis("submitter").contains(option), option);
+      assertTrue(submitter.contains("\n  " + option + " "), option);
+    }
+    assertFalse(StandaloneOptions.synopsis("worker").contains("--download-root"));
   }
 
   @Test

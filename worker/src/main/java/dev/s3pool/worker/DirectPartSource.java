@@ -169,12 +169,23 @@ final class DirectPartSource implements PartSource {
    * handle.
    */
   private String bucketUrl(String bucket) {
-    if (!PLAIN_BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
+    if (!plainBucket(bucket)) {
       return "";
     }
     String probe = "k";
     String url = urls.getUrl(GetUrlRequest.builder().bucket(bucket).key(probe).build()).toString();
     return url.endsWith("/" + probe) ? url.substring(0, url.length() - probe.length()) : "";
+  }
+
+  /**
+   * A bucket name the SDK's endpoint rules turn into a plain URL signed with SigV4: not an ARN, and
+   * without the {@code --} of a directory bucket ({@code --x-s3}, S3 Express sessions) or an Object
+   * Lambda alias ({@code --ol-s3}).
+   */
+  static boolean plainBucket(String bucket) {
+    return PLAIN_BUCKET.matcher(bucket).matches()
+        && !bucket.contains("..")
+        && !bucket.contains("--");
   }
 
   /**

@@ -214,6 +214,19 @@ class DirectPartSourceTest {
   }
 
   @Test
+  void plainBucket_refusesArnsDirectoryBucketsAndAliases() {
+    assertTrue(DirectPartSource.plainBucket("my-bucket.example"));
+    assertTrue(DirectPartSource.plainBucket("ab1"));
+    assertFalse(DirectPartSource.plainBucket("my-bucket--usw2-az1--x-s3"));
+    assertFalse(DirectPartSource.plainBucket("my-ap-123abc--ol-s3"));
+    assertFalse(DirectPartSource.plainBucket("arn:aws:s3:us-west-2:123456789012:accesspoint/ap"));
+    assertFalse(DirectPartSource.plainBucket("a..b"));
+    assertFalse(DirectPartSource.plainBucket("Upper"));
+    assertFalse(DirectPartSource.plainBucket("-leading"));
+    assertFalse(DirectPartSource.plainBucket("ab"));
+  }
+
+  @Test
   void enabled_notWhenSwitchedOffOrBehindAProxy() {
     boolean proxyVariable =
         Stream.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
