@@ -2,7 +2,7 @@
 # Where a cold s3pool download spends its CPU: one run of the bench driver (JVM start included)
 # under `perf record -a`, its samples split by process (driver with the embedded broker,
 # submitter, worker, nginx) and by kind (compiler threads, interpreter, compiled Java, JVM
-# runtime, kernel). See bench/README.md, "Profile".
+# runtime, kernel). See bench/README.md, "Where the time goes" (Profile of a cold run).
 #   bench/profile.sh w3            # W1, W2 or W3 (w1 w2 w3), nginx server
 # Needs perf (Debian: linux-perf) allowed to sample every CPU (root, or
 # kernel.perf_event_paranoid <= 0), and bench/out from bench/run.sh (data, driver jar, nginx
