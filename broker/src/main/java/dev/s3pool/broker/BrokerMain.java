@@ -28,6 +28,10 @@ public final class BrokerMain {
   private BrokerMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (StandaloneOptions.wantsHelp(args)) {
+      System.out.println(USAGE);
+      return;
+    }
     BrokerOptions options;
     try {
       options = parse(args, System.getenv());

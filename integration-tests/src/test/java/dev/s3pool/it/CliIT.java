@@ -97,6 +97,11 @@ class CliIT {
           run.stdout().lines().anyMatch(l -> l.startsWith("  " + option)),
           () -> option + " in " + run.describe());
     }
+    for (String role : List.of("broker", "worker")) {
+      Run roleHelp = s3pool(role, "--help");
+      assertEquals(0, roleHelp.exitCode(), roleHelp::describe);
+      assertTrue(roleHelp.stdout().startsWith("usage: s3pool " + role + " "), roleHelp::describe);
+    }
   }
 
   @Test

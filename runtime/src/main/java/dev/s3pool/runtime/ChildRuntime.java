@@ -45,7 +45,8 @@ public final class ChildRuntime {
   /**
    * The whole life of a child JVM: settings ({@link #start}), a broker connection, the loops {@code
    * wiring} makes (each on its own thread), and a stop that ends them and the connection. A bad
-   * command line prints the problem and the usage, and exits with status 2.
+   * command line prints the problem and the usage, and exits with status 2; {@code --help} prints
+   * the usage and returns.
    */
   public static void run(String role, String[] args, Wiring wiring) throws Exception {
     run(role, args, 0, wiring);
@@ -59,6 +60,10 @@ public final class ChildRuntime {
    */
   public static void run(String role, String[] args, int consumerWindowBytes, Wiring wiring)
       throws Exception {
+    if (StandaloneOptions.wantsHelp(args)) {
+      System.out.print(StandaloneOptions.usage(role));
+      return;
+    }
     List<ConsumerLoop> loops = new CopyOnWriteArrayList<>();
     AtomicReference<Connection> connection = new AtomicReference<>();
     Runnable stop =

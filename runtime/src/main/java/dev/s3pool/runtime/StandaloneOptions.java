@@ -7,6 +7,7 @@ import dev.s3pool.spi.FleetSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,11 @@ public final class StandaloneOptions {
   /** Usage lines for {@code role}. */
   public static String usage(String role) {
     return "usage: s3pool " + role + " " + synopsis(role) + "\n" + OPTIONS_HELP;
+  }
+
+  /** Whether {@code args} ask for the usage text ({@code --help} or {@code -h}) anywhere. */
+  public static boolean wantsHelp(String[] args) {
+    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
   }
 
   /** Threads of a submitter or worker started without {@code --threads}. */

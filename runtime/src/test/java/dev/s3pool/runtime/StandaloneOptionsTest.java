@@ -124,6 +124,14 @@ class StandaloneOptionsTest {
   }
 
   @Test
+  void wantsHelp_onlyForHelpOrH() {
+    assertTrue(StandaloneOptions.wantsHelp(new String[] {"--broker", "tcp://h:1", "--help"}));
+    assertTrue(StandaloneOptions.wantsHelp(new String[] {"-h"}));
+    assertFalse(StandaloneOptions.wantsHelp(new String[] {"--broker", "tcp://h:1"}));
+    assertFalse(StandaloneOptions.wantsHelp(new String[] {"--helpful", "x"}));
+  }
+
+  @Test
   void parse_halfTheBrokerCredentials_namesBothVariables() {
     assertEquals(
         "set both S3POOL_BROKER_USER and S3POOL_BROKER_PASSWORD for the broker, or neither",
