@@ -7,7 +7,6 @@ import dev.s3pool.spi.FleetSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +60,20 @@ public final class StandaloneOptions {
     return "usage: s3pool " + role + " " + synopsis(role) + "\n" + OPTIONS_HELP;
   }
 
-  /** Whether {@code args} ask for the usage text ({@code --help} or {@code -h}) anywhere. */
+  /**
+   * Whether {@code args} ask for the usage text: {@code --help} or {@code -h} where an option's
+   * name stands (not as the value of the option before it, such as a password).
+   */
   public static boolean wantsHelp(String[] args) {
-    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--help") || args[i].equals("-h")) {
+        return true;
+      }
+      if (args[i].startsWith("--") && !args[i].contains("=")) {
+        i++; // its value
+      }
+    }
+    return false;
   }
 
   /** Threads of a submitter or worker started without {@code --threads}. */

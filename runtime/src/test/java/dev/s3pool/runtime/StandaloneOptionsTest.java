@@ -129,6 +129,8 @@ class StandaloneOptionsTest {
     assertTrue(StandaloneOptions.wantsHelp(new String[] {"-h"}));
     assertFalse(StandaloneOptions.wantsHelp(new String[] {"--broker", "tcp://h:1"}));
     assertFalse(StandaloneOptions.wantsHelp(new String[] {"--helpful", "x"}));
+    assertTrue(StandaloneOptions.wantsHelp(new String[] {"--user=u", "-h"}));
+    assertFalse(StandaloneOptions.wantsHelp(new String[] {"--password", "-h"}), "a value");
   }
 
   @Test
