@@ -43,7 +43,7 @@ public final class StandaloneOptions {
   public static final String OPTIONS_HELP =
       """
         --broker URL                   the fleet's broker, e.g. tcp://10.0.0.5:61616 (required)
-        --threads N                    requests handled at once (default: submitter 4, worker 10)
+        --threads N                    requests handled at once (default: submitter %d, worker %d)
         --endpoint-url URL             an S3-compatible endpoint; turns on path-style addressing
         --region REGION                the region (default: aws.region, AWS_REGION, the profile)
         --read-timeout-seconds S       S3 read timeout (default 60)
@@ -53,7 +53,8 @@ public final class StandaloneOptions {
       Options may also be written --name=value. Broker credentials come from S3POOL_BROKER_USER
       and S3POOL_BROKER_PASSWORD, AWS credentials from the AWS chain, so that no secret appears
       on a command line.
-      """;
+      """
+          .formatted(defaultThreads("submitter"), defaultThreads("worker"));
 
   /** Usage lines for {@code role}. */
   public static String usage(String role) {
