@@ -23,6 +23,15 @@ done
 CLIENTS="${CLIENTS:-curl reference boto3 crt s3pool reference-warm crt-warm s3pool-warm${JDK_NEW:+ s3pool-jdk$JDK_NEW_FEATURE}}"
 COLD="${COLD:-1}"
 WARMUP="${WARMUP:-1}" # untimed runs per client and server first (JIT-free caches, CDS archives)
+# Seconds between deleting the previous run's output and the next timed run (and, in a warm
+# client, between its two batches). This VM hands freed memory back to its host about 2 s after
+# it is freed, and a page cache growing into memory handed back faults every page in again: a
+# client that writes through the page cache right after another one's output was deleted writes
+# 2-4 x faster than one that starts later. With a settle every client starts from the same state,
+# whatever ran before it (bench/README.md, Caveats). SETTLE=0: no wait, as before.
+SETTLE="${SETTLE:-5}"
+[[ $SETTLE =~ ^[0-9]+$ ]] || { echo "SETTLE must be whole seconds, not: $SETTLE" >&2; exit 2; }
+export BENCH_SETTLE="$SETTLE"
 PORT="${NGINX_PORT:-18080}"
 PY=/usr/bin/python3 # Debian's python3 with python3-boto3 / python3-s3transfer
 export AWS_ACCESS_KEY_ID=bench-access-key AWS_SECRET_ACCESS_KEY=bench-secret-key
@@ -155,6 +164,7 @@ for server in $SERVERS; do
         [[ $c == curl && $server != nginx ]] && continue # curl does not sign requests
         rm -rf "$out/dl" && mkdir -p "$out/dl"
         sync
+        ((run >= 1 && SETTLE > 0)) && sleep "$SETTLE"
         if ((run < 1)); then
           log "$server $w warm-up: $c"
           BENCH_PHASE_FILE="$out/phase" $(client_cmd "$c" "${endpoint[$server]}" "$w" "$out/dl") >"$out/client.log" 2>&1 || true
@@ -169,8 +179,8 @@ for server in $SERVERS; do
         fi
         [[ $c == s3pool-jdk* ]] && s3pool_jdk_cache
         verified=$($PY "$bench/verify.py" "$manifest" "$w" "$out/dl" "$out/data" "$run")
-        $PY -c 'import json,os,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload=sys.argv[3], client=sys.argv[4], run=int(sys.argv[5]), verified=sys.argv[6]); p=sys.argv[7]; os.path.exists(p) and d.update(phase_s=float(open(p).read())); print(json.dumps(d))' \
-          "$out/m.json" "$server" "$w" "$c" "$run" "$verified" "$out/phase" >>"$results"
+        $PY -c 'import json,os,sys; d=json.load(open(sys.argv[1])); d.update(server=sys.argv[2], workload=sys.argv[3], client=sys.argv[4], run=int(sys.argv[5]), verified=sys.argv[6], settle_s=float(sys.argv[8])); p=sys.argv[7]; os.path.exists(p) and d.update(phase_s=float(open(p).read())); print(json.dumps(d))' \
+          "$out/m.json" "$server" "$w" "$c" "$run" "$verified" "$out/phase" "$SETTLE" >>"$results"
       done
     done
   done

@@ -3,12 +3,14 @@ import os, sys, time
 
 
 def warm(batch, objs):
-    """Runs the workload; with "warm" in argv, once untimed, then again, timed, into
-    $BENCH_PHASE_FILE (the downloader already running: a long-lived user's view)."""
+    """Runs the workload; with "warm" in argv, once untimed, then, $BENCH_SETTLE seconds after
+    its files were deleted, again, timed, into $BENCH_PHASE_FILE (the downloader already
+    running: a long-lived user's view)."""
     if len(sys.argv) > 5 and sys.argv[5] == "warm":
         batch()
         for _, _, _, dest in objs:
             os.remove(dest)
+        time.sleep(float(os.environ.get("BENCH_SETTLE") or 0))
         start = time.monotonic()
         batch()
         with open(os.environ["BENCH_PHASE_FILE"], "w") as f:
