@@ -20,8 +20,9 @@ def summary(rs):
 
 
 settles = sorted({r.get("settle_s", 0.0) for r in rows if r["workload"] != "w0"})
-print("Each timed run started " + " or ".join(f"{s:g}" for s in settles) + " s after the previous run's output was deleted (SETTLE).")
-print()
+if settles:
+    print("Each timed run started " + " or ".join(f"{s:g}" for s in settles) + " s after the previous run's output was deleted (SETTLE).")
+    print()
 print("| workload | server | client | runs | wall s | MB/s | objects/s | CPU s | peak RSS MiB | procs | s3pool/peer wall | s3pool/peer CPU | s3pool/peer RSS | check |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for (w, s, c), rs in sorted(g.items(), key=lambda kv: (kv[0][0], kv[0][1])):
