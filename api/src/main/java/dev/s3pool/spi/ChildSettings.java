@@ -16,8 +16,8 @@ import java.util.Properties;
  * Everything a spawned submitter or worker JVM needs, handed over on its standard input so that
  * secrets (AWS keys, broker password) never appear on a command line. The text is a
  * java.util.Properties block closed by the line {@value #END_MARKER}; after it the parent keeps the
- * pipe open for the child's whole life, and writes {@value #STOP_LINE} before closing it to ask the
- * child to stop.
+ * pipe open for the child's whole life, writes {@value #BROKER_READY_LINE} once its broker listens,
+ * and writes {@value #STOP_LINE} before closing it to ask the child to stop.
  *
  * @param brokerUrl Artemis core URL, e.g. {@code tcp://127.0.0.1:61616}
  * @param brokerUser broker user, or null
@@ -45,6 +45,12 @@ public record ChildSettings(
    * closes without it means the parent died.
    */
   public static final String STOP_LINE = "stop";
+
+  /**
+   * What a parent writes once the broker in {@link #brokerUrl} listens. Its children boot while it
+   * starts, and connect when they read this line rather than by polling the port.
+   */
+  public static final String BROKER_READY_LINE = "broker-ready";
 
   public ChildSettings {
     Objects.requireNonNull(brokerUrl, "brokerUrl");

@@ -114,6 +114,19 @@ final class ChildProcess {
     }
   }
 
+  /**
+   * Tells the child that its broker listens, so that it connects now; a child that is gone already
+   * is left to whoever watches its exit.
+   */
+  void brokerReady() {
+    try {
+      stdin.write((ChildSettings.BROKER_READY_LINE + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    } catch (IOException e) {
+      log.debug("role={} pid={} stdin already closed", role, process.pid());
+    }
+  }
+
   String role() {
     return role;
   }

@@ -71,8 +71,8 @@ public final class EmbeddedFleet implements Fleet {
 
   /**
    * Starts the child JVMs and the broker; on any failure stops what did start, then throws. The
-   * broker's port is chosen first, so the children get their settings at once and boot, build their
-   * S3 clients and connect (retrying until it listens) while the broker starts.
+   * broker's port is chosen first, so the children get their settings at once and boot and build
+   * their S3 clients while the broker starts; once it listens, they are told to connect.
    */
   public static EmbeddedFleet start(FleetSettings settings) {
     String password = generatedPassword();
@@ -92,7 +92,12 @@ public final class EmbeddedFleet implements Fleet {
           fleet.workers.add(fleet.startWorker(i));
         }
       }
-      fleet.broker = S3PoolBroker.start(options);
+      S3PoolBroker broker = S3PoolBroker.start(options);
+      synchronized (fleet.lock) {
+        fleet.broker = broker;
+        fleet.submitter.brokerReady();
+        fleet.workers.forEach(ChildProcess::brokerReady);
+      }
       return fleet;
     } catch (Exception e) {
       fleet.close();
@@ -108,6 +113,9 @@ public final class EmbeddedFleet implements Fleet {
             childSettings(SUBMITTER_THREADS),
             settings.childJvmOptions());
     watch(child, -1);
+    if (broker != null) {
+      child.brokerReady(); // a restart
+    }
     return child;
   }
 
@@ -119,6 +127,9 @@ public final class EmbeddedFleet implements Fleet {
             childSettings(settings.threadsOfWorker(index)),
             settings.childJvmOptions());
     watch(child, index);
+    if (broker != null) {
+      child.brokerReady(); // a restart
+    }
     return child;
   }
 

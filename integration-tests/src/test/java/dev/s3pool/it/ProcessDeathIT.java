@@ -120,7 +120,9 @@ class ProcessDeathIT {
 
     victims.forEach(ProcessHandle::destroyForcibly);
 
-    future.completion().get(60, TimeUnit.SECONDS);
+    // Within WAIT, well before the 60 s after which a child that was never told its broker is
+    // ready would connect anyway: the replacements are told at once.
+    future.completion().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     future.result();
     assertSameContent(source, downloads.resolve("big.bin"));
     victims.forEach(v -> assertFalse(v.isAlive(), "worker " + v.pid()));
@@ -160,7 +162,7 @@ class ProcessDeathIT {
     assertNotEquals(submitter, submitter());
     TransferFuture next =
         checks.track(downloader.downloadFile(BUCKET, "small.bin", downloads.resolve("next")));
-    next.completion().get(60, TimeUnit.SECONDS);
+    next.completion().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertEquals(2, Files.size(downloads.resolve("next")));
   }
 
