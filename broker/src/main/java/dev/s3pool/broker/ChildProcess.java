@@ -119,9 +119,18 @@ final class ChildProcess {
    * is left to whoever watches its exit.
    */
   void brokerReady() {
+    send(ChildSettings.BROKER_READY_LINE, false);
+  }
+
+  /** Writes {@code line} to the child's standard input, then flushes or closes it. */
+  private void send(String line, boolean close) {
     try {
-      stdin.write((ChildSettings.BROKER_READY_LINE + "\n").getBytes(StandardCharsets.UTF_8));
-      stdin.flush();
+      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      if (close) {
+        stdin.close();
+      } else {
+        stdin.flush();
+      }
     } catch (IOException e) {
       log.debug("role={} pid={} stdin already closed", role, process.pid());
     }
@@ -149,12 +158,7 @@ final class ChildProcess {
 
   /** Asks the child to stop: the stop line, then the end of its standard input. */
   void requestStop() {
-    try {
-      stdin.write((ChildSettings.STOP_LINE + "\n").getBytes(StandardCharsets.UTF_8));
-      stdin.close();
-    } catch (IOException e) {
-      log.debug("role={} pid={} stdin already closed", role, process.pid());
-    }
+    send(ChildSettings.STOP_LINE, true);
   }
 
   /** Waits until {@code deadlineNanos} for the child to exit; then terminates it, then kills it. */

@@ -106,29 +106,21 @@ public final class EmbeddedFleet implements Fleet {
   }
 
   private ChildProcess startSubmitter() throws IOException {
-    ChildProcess child =
-        ChildProcess.start(
-            "submitter",
-            SUBMITTER_MAIN,
-            childSettings(SUBMITTER_THREADS),
-            settings.childJvmOptions());
-    watch(child, -1);
-    if (broker != null) {
-      child.brokerReady(); // a restart
-    }
-    return child;
+    return startChild("submitter", SUBMITTER_MAIN, SUBMITTER_THREADS, -1);
   }
 
   private ChildProcess startWorker(int index) throws IOException {
+    return startChild("worker", WORKER_MAIN, settings.threadsOfWorker(index), index);
+  }
+
+  /** Starts a child and watches it (worker {@code index}, or the submitter for -1). */
+  private ChildProcess startChild(String role, String mainClass, int threads, int index)
+      throws IOException {
     ChildProcess child =
-        ChildProcess.start(
-            "worker",
-            WORKER_MAIN,
-            childSettings(settings.threadsOfWorker(index)),
-            settings.childJvmOptions());
+        ChildProcess.start(role, mainClass, childSettings(threads), settings.childJvmOptions());
     watch(child, index);
     if (broker != null) {
-      child.brokerReady(); // a restart
+      child.brokerReady(); // a restart: the broker listens already
     }
     return child;
   }
